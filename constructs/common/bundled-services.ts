@@ -1,0 +1,36 @@
+/**
+ * The three services Skyline bundles, and the Kubernetes service accounts they
+ * run as. Cloud identities federate with exactly these subjects, so the
+ * workloads stacks must create the service accounts with the same names.
+ */
+export const BUNDLED_SERVICES = ['replicator', 'failover', 'cost-analyzer'] as const;
+export type BundledService = (typeof BUNDLED_SERVICES)[number];
+
+/** Namespace the bundled services run in. */
+export const SYSTEM_NAMESPACE = 'skyline-system';
+
+export interface ServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export function serviceAccountOf(service: BundledService): ServiceAccountRef {
+  return { namespace: SYSTEM_NAMESPACE, name: service };
+}
+
+/** The `sub` claim a projected service-account token carries. */
+export function serviceAccountSubject(account: ServiceAccountRef): string {
+  return `system:serviceaccount:${account.namespace}:${account.name}`;
+}
+
+/**
+ * What each service may do with the model bucket of a region. With the default
+ * topology (primary -> all others) the replicator reads the primary bucket and
+ * writes the others; the failover controller and cost analyzer never touch it.
+ */
+export type BucketAccess = 'none' | 'read' | 'readWrite';
+
+export function modelBucketAccess(service: BundledService, regionRole: 'primary' | 'secondary' | 'tertiary'): BucketAccess {
+  if (service !== 'replicator') return 'none';
+  return regionRole === 'primary' ? 'read' : 'readWrite';
+}

@@ -1,0 +1,76 @@
+import type { EnvironmentConfigInput } from './schema';
+
+/**
+ * The embedded default: synthesizes with placeholder account, project and
+ * subscription IDs so a new user can run `npm run synth` with no setup.
+ * Small, spot-heavy, one NAT gateway.
+ */
+export const dev: EnvironmentConfigInput = {
+  name: 'dev',
+  domain: 'ml.example.com',
+  backend: { type: 's3', bucket: 'skyline-terraform-state-111111111111', region: 'us-west-2', keyPrefix: 'skyline' },
+  deletionProtection: false,
+  logRetentionDays: 30,
+  noncurrentVersionRetentionDays: 7,
+  tags: { project: 'skyline', environment: 'dev' },
+  regions: {
+    'aws-us-west-2': {
+      cloud: 'aws',
+      region: 'us-west-2',
+      role: 'primary',
+      latencyLabel: 'us-west-2',
+      accountId: '111111111111',
+      kubernetesVersion: '1.33',
+      zones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+      network: { vpcCidr: '10.0.0.0/16' },
+      natGatewayPerZone: false,
+      modelBucketName: 'skyline-dev-models-usw2',
+      adminPrincipals: [],
+      apiAllowedCidrs: ['203.0.113.0/24'],
+      nodePools: [
+        { name: 'system', role: 'system', machineType: 'm6i.large', minSize: 1, maxSize: 3, spot: false },
+        { name: 'serving', role: 'serving', machineType: 'm6i.xlarge', minSize: 0, maxSize: 4, spot: true },
+        { name: 'gpu', role: 'gpu', machineType: 'g6.xlarge', minSize: 0, maxSize: 2, spot: true, gpu: { type: 'nvidia-l4', count: 1 } },
+      ],
+    },
+    'gcp-europe-west1': {
+      cloud: 'gcp',
+      region: 'europe-west1',
+      role: 'secondary',
+      latencyLabel: 'eu-west-1',
+      projectId: 'skyline-dev',
+      projectNumber: '123456789012',
+      releaseChannel: 'REGULAR',
+      kubernetesVersion: '1.33',
+      zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
+      network: { subnetCidr: '10.1.0.0/20', podCidr: '10.2.0.0/16', serviceCidr: '10.1.16.0/20', controlPlaneCidr: '172.16.0.0/28' },
+      modelBucketName: 'skyline-dev-models-euw1',
+      adminPrincipals: [],
+      apiAllowedCidrs: ['203.0.113.0/24'],
+      nodePools: [
+        { name: 'system', role: 'system', machineType: 'e2-standard-4', minSize: 1, maxSize: 3, spot: false },
+        { name: 'serving', role: 'serving', machineType: 'n2-standard-4', minSize: 0, maxSize: 4, spot: true },
+        { name: 'gpu', role: 'gpu', machineType: 'g2-standard-8', minSize: 0, maxSize: 2, spot: true, gpu: { type: 'nvidia-l4', count: 1 } },
+      ],
+    },
+    'azure-centralindia': {
+      cloud: 'azure',
+      region: 'centralindia',
+      role: 'tertiary',
+      latencyLabel: 'ap-south-1',
+      subscriptionId: '00000000-0000-0000-0000-000000000000',
+      tenantId: '00000000-0000-0000-0000-000000000000',
+      kubernetesVersion: '1.33',
+      zones: ['1', '2', '3'],
+      network: { vnetCidr: '10.4.0.0/16', nodeSubnetCidr: '10.4.0.0/20', podCidr: '10.5.0.0/16', serviceCidr: '10.6.0.0/20' },
+      storageAccountName: 'skylinedevmodelsci',
+      adminPrincipals: [],
+      apiAllowedCidrs: ['203.0.113.0/24'],
+      nodePools: [
+        { name: 'system', role: 'system', machineType: 'Standard_D4s_v5', minSize: 1, maxSize: 3, spot: false },
+        { name: 'serving', role: 'serving', machineType: 'Standard_D4s_v5', minSize: 0, maxSize: 4, spot: true },
+        { name: 'gpu', role: 'gpu', machineType: 'Standard_NC4as_T4_v3', minSize: 0, maxSize: 2, spot: true, gpu: { type: 'nvidia-tesla-t4', count: 1 } },
+      ],
+    },
+  },
+};

@@ -1,0 +1,140 @@
+/**
+ * The typed shape of an environment config. Structural rules (types, formats,
+ * name syntax) live here; rules that relate several fields (CIDR overlap,
+ * min <= max, prod needs admins) live in `validate.ts`.
+ */
+import { z } from 'zod';
+import { isCidr } from '../../constructs/common/cidr';
+
+export const CLOUDS = ['aws', 'gcp', 'azure'] as const;
+export type Cloud = (typeof CLOUDS)[number];
+
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+const cidr = z.string().refine(isCidr, {
+  error: 'must be an IPv4 network in CIDR notation with no host bits set, such as 10.0.0.0/16',
+});
+
+const kubernetesVersion = z.string().regex(/^1\.\d{2}$/, {
+  error: 'must be a Kubernetes minor version such as "1.33" (patch versions are chosen by the cloud)',
+});
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+  error: 'must be a lowercase UUID such as 00000000-0000-0000-0000-000000000000',
+});
+
+const gpu = z.strictObject({
+  /** Accelerator type: the GKE accelerator name on GCP (`nvidia-l4`), a label value elsewhere. */
+  type: z.string().regex(/^[a-z0-9-]+$/, { error: 'must be an accelerator name such as "nvidia-l4" or "nvidia-tesla-t4"' }),
+  /** GPUs per node. */
+  count: z.number().int().min(1, { error: 'must be at least 1 GPU per node' }),
+});
+
+export const nodePoolSchema = z.strictObject({
+  /** Pool name; one syntax serves all three clouds (AKS allows only 1-12 lowercase letters and digits). */
+  name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, {
+    error: 'must be 1-12 lowercase letters and digits starting with a letter (AKS rule, applied on every cloud), such as "gpu"',
+  }),
+  /** system: cluster add-ons only; serving: CPU inference; gpu: GPU inference, tainted `nvidia.com/gpu`. */
+  role: z.enum(['system', 'serving', 'gpu'], { error: 'must be one of system, serving, gpu' }),
+  /** Instance type (AWS), machine type (GCP) or VM size (Azure). */
+  machineType: z.string().min(1, { error: 'must name an instance type, machine type or VM size' }),
+  minSize: z.number().int().min(0, { error: 'must be a whole number of nodes, 0 or more' }),
+  maxSize: z.number().int().min(1, { error: 'must be a whole number of nodes, 1 or more' }),
+  /** Spot / preemptible capacity. */
+  spot: z.boolean().default(false),
+  diskSizeGiB: z.number().int().min(20, { error: 'must be at least 20 GiB' }).default(100),
+  gpu: gpu.optional(),
+});
+
+const regionCommon = {
+  /** Provider region, e.g. us-west-2, europe-west1, centralindia. */
+  region: z.string(),
+  role: z.enum(['primary', 'secondary', 'tertiary'], { error: 'must be one of primary, secondary, tertiary' }),
+  /** AWS region name used as the Route53 latency label for this region's endpoint. */
+  latencyLabel: z.string(),
+  kubernetesVersion,
+  /** Zones for nodes and subnets, in the cloud's own naming (us-west-2a, europe-west1-b, "1"). */
+  zones: z.array(z.string().min(1)).min(1, { error: 'must list at least one zone' }),
+  nodePools: z.array(nodePoolSchema).min(1, { error: 'must define at least a system node pool' }),
+  /** Principals granted cluster-admin: IAM ARNs (AWS), IAM members (GCP), Entra object IDs (Azure). */
+  adminPrincipals: z.array(z.string()),
+  /** CIDRs allowed to reach the Kubernetes API; empty means a private-only endpoint. */
+  apiAllowedCidrs: z.array(cidr),
+};
+
+const awsRegion = z.strictObject({
+  cloud: z.literal('aws'),
+  ...regionCommon,
+  accountId: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account ID' }),
+  network: z.strictObject({ vpcCidr: cidr }),
+  /** One NAT gateway per zone (HA) or a single shared one (cheaper). */
+  natGatewayPerZone: z.boolean(),
+  modelBucketName: z.string(),
+});
+
+const gcpRegion = z.strictObject({
+  cloud: z.literal('gcp'),
+  ...regionCommon,
+  projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+    error: 'must be a GCP project ID: 6-30 lowercase letters, digits and hyphens, starting with a letter',
+  }),
+  projectNumber: z.string().regex(/^\d{6,20}$/, { error: 'must be the numeric GCP project number' }),
+  releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE'], { error: 'must be one of RAPID, REGULAR, STABLE' }),
+  network: z.strictObject({ subnetCidr: cidr, podCidr: cidr, serviceCidr: cidr, controlPlaneCidr: cidr }),
+  modelBucketName: z.string(),
+});
+
+const azureRegion = z.strictObject({
+  cloud: z.literal('azure'),
+  ...regionCommon,
+  subscriptionId: uuid,
+  tenantId: uuid,
+  network: z.strictObject({ vnetCidr: cidr, nodeSubnetCidr: cidr, podCidr: cidr, serviceCidr: cidr }),
+  storageAccountName: z.string(),
+});
+
+export const regionSchema = z.discriminatedUnion('cloud', [awsRegion, gcpRegion, azureRegion], {
+  error: `must have cloud set to one of ${CLOUDS.join(', ')}`,
+});
+
+const backend = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('s3'),
+      bucket: z.string().min(3, { error: 'must name the S3 state bucket' }),
+      region: z.string(),
+      /** Keys are `<keyPrefix>/<stack>.tfstate`. */
+      keyPrefix: z.string().default('skyline'),
+    }),
+    z.strictObject({ type: z.literal('local'), directory: z.string().default('terraform-state') }),
+  ],
+  { error: 'must have type "s3" or "local"' },
+);
+
+export const environmentSchema = z.strictObject({
+  name: z.enum(ENVIRONMENT_NAMES, { error: `must be one of ${ENVIRONMENT_NAMES.join(', ')}` }),
+  /** Public DNS domain; the API is served at api.<domain>. */
+  domain: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, {
+    error: 'must be a lowercase DNS name such as ml.example.com',
+  }),
+  backend,
+  /** Protects clusters, buckets and keys from `terraform destroy`. */
+  deletionProtection: z.boolean(),
+  logRetentionDays: z.number().int().min(1, { error: 'must be at least 1 day' }),
+  /** Days a replaced or deleted model object version is kept before it expires. */
+  noncurrentVersionRetentionDays: z.number().int().min(1, { error: 'must be at least 1 day' }),
+  tags: z.record(z.string(), z.string()).default({}),
+  /** Keyed by `<cloud>-<region>`, e.g. `aws-us-west-2`. */
+  regions: z.record(z.string(), regionSchema),
+});
+
+export type EnvironmentConfigInput = z.input<typeof environmentSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type RegionConfig = z.output<typeof regionSchema>;
+export type AwsRegionConfig = Extract<RegionConfig, { cloud: 'aws' }>;
+export type GcpRegionConfig = Extract<RegionConfig, { cloud: 'gcp' }>;
+export type AzureRegionConfig = Extract<RegionConfig, { cloud: 'azure' }>;
+export type NodePoolConfig = z.output<typeof nodePoolSchema>;

@@ -1,0 +1,4 @@
+import { Testing } from 'cdktf';
+
+// Registers cdktf's matchers: toHaveResource, toHaveResourceWithProperties, toHaveDataSource...
+Testing.setupJest();
