@@ -5,7 +5,7 @@ import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cl
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Fn } from 'cdktf';
+import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ServiceAccountRef } from '../common/bundled-services';
 import { EncryptionKey } from './encryption-key';
@@ -118,7 +118,8 @@ export class EksCluster extends Construct {
       url: issuer,
       clientIdList: ['sts.amazonaws.com'],
     });
-    this.oidcIssuerHost = Fn.replace(issuer, 'https://', '');
+    // A local, so trust policies reference `${local.…}` instead of embedding a quoted function call in their JSON.
+    this.oidcIssuerHost = new TerraformLocal(this, 'oidc-issuer-host', Fn.replace(issuer, 'https://', '')).asString;
 
     this.nodeRole = new IamRole(this, 'node-role', {
       name: `${props.clusterName}-eks-node`,

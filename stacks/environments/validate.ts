@@ -121,8 +121,8 @@ function checkZones(region: RegionConfig, at: (...rest: (string | number)[]) => 
   region.zones.forEach((zone, index) => {
     if (!zonePattern.test(zone)) report(at('zones', index), zone, `is not a zone of ${region.region}; use zone names such as "${example}"`);
   });
-  if (region.cloud === 'aws' && region.zones.length < 2) {
-    report(at('zones'), region.zones, 'EKS needs subnets in at least 2 availability zones; list 2 or 3');
+  if (region.cloud === 'aws' && (region.zones.length < 2 || region.zones.length > 3)) {
+    report(at('zones'), region.zones, 'list 2 or 3 availability zones: EKS needs at least 2, and the VPC is split into 3 private subnets plus a public block');
   }
   reportDuplicateValues(region.zones, at('zones'), 'list each zone once', report);
 }
