@@ -3,14 +3,26 @@
  * The only place the IaC reads process.env:
  *   SKYLINE_ENV     dev | staging | prod (default dev)
  *   SKYLINE_CONFIG  path to a JSON file merged over the embedded config
- *   SKYLINE_*_ID    real account, project and subscription IDs (see docs/configuration.md)
+ *   SKYLINE_*       real account, project and subscription IDs (docs/configuration.md)
  */
 import { App } from 'cdktf';
-import { environmentOverridesFromProcess } from './stacks/environments/overrides';
 import { loadEnvironment } from './stacks/environments/load';
+import { environmentOverridesFromProcess } from './stacks/environments/overrides';
+import { ConfigError } from './stacks/environments/validate';
 import { addEnvironment } from './stacks/skyline-app';
 
-const environment = loadEnvironment(process.env.SKYLINE_ENV ?? 'dev', environmentOverridesFromProcess(process.env));
-const app = new App();
-addEnvironment(app, environment);
-app.synth();
+function main(): void {
+  const environment = loadEnvironment(process.env.SKYLINE_ENV ?? 'dev', environmentOverridesFromProcess(process.env));
+  const app = new App();
+  addEnvironment(app, environment);
+  app.synth();
+}
+
+try {
+  main();
+} catch (error) {
+  // A config mistake is the user's to fix: show the list of problems, not a stack trace.
+  if (!(error instanceof ConfigError) && !(error instanceof Error && error.message.startsWith('SKYLINE_'))) throw error;
+  console.error(error.message);
+  process.exit(1);
+}

@@ -1,6 +1,8 @@
 import type { App, TerraformStack } from 'cdktf';
 import { AwsInfraStack } from './aws-infra-stack';
+import { AzureInfraStack } from './azure-infra-stack';
 import type { EnvironmentConfig, RegionConfig } from './environments/schema';
+import { GcpInfraStack } from './gcp-infra-stack';
 
 /** Stack name contract: `<env>-<region key>-infra`, e.g. `dev-aws-us-west-2-infra`. */
 export function infraStackName(environment: EnvironmentConfig, regionKey: string): string {
@@ -18,7 +20,8 @@ function addInfraStack(app: App, environment: EnvironmentConfig, regionKey: stri
     case 'aws':
       return new AwsInfraStack(app, id, { environment, regionKey, region });
     case 'gcp':
+      return new GcpInfraStack(app, id, { environment, regionKey, region });
     case 'azure':
-      throw new Error(`${region.cloud} infra stack not built yet`);
+      return new AzureInfraStack(app, id, { environment, regionKey, region });
   }
 }
