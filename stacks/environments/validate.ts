@@ -143,8 +143,12 @@ function checkNodePools(env: EnvironmentConfig, region: RegionConfig, at: (...re
       const expected = { aws: 'a g* or p* instance type such as g6.xlarge', gcp: 'a machine type that accepts the accelerator', azure: 'an N-series VM size such as Standard_NC4as_T4_v3' }[region.cloud];
       report(poolAt('machineType'), pool.machineType, `does not carry GPUs; use ${expected}`);
     }
-    if (env.name === 'prod' && pool.role === 'system' && pool.spot) {
-      report(poolAt('spot'), pool.spot, 'a spot system pool can lose cluster add-ons at any time in prod; set spot: false');
+    if (pool.role === 'system' && pool.spot && (env.name === 'prod' || region.cloud === 'azure')) {
+      const why = region.cloud === 'azure' ? 'AKS refuses spot capacity for the system (default) pool' : 'a spot system pool can lose cluster add-ons at any time in prod';
+      report(poolAt('spot'), pool.spot, `${why}; set spot: false`);
+    }
+    if (pool.role === 'system' && region.cloud === 'azure' && pool.minSize < 1) {
+      report(poolAt('minSize'), pool.minSize, 'AKS needs at least one node in the system (default) pool; set minSize: 1 or more');
     }
   });
   reportDuplicateValues(region.nodePools.map((pool) => pool.name), at('nodePools'), 'give each node pool a unique name', report, 'name');

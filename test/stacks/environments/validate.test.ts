@@ -153,6 +153,13 @@ describe('config validation: each message names the field, the bad value and the
     expect(problemAt(problemsOf({ regions: { 'aws-us-west-2': { nodePools: pools } } }, 'prod'), `${AWS}.nodePools[0].spot`).message).toMatch(/set spot: false/);
   });
 
+  it('rejects a spot or empty system pool on Azure in every environment (AKS refuses both)', () => {
+    const pools = [{ name: 'system', role: 'system', machineType: 'Standard_D4s_v5', minSize: 0, maxSize: 3, spot: true }];
+    const problems = problemsOf({ regions: { 'azure-centralindia': { nodePools: pools } } }, 'dev');
+    expect(problemAt(problems, `${AZURE}.nodePools[0].spot`).message).toBe('AKS refuses spot capacity for the system (default) pool; set spot: false');
+    expect(problemAt(problems, `${AZURE}.nodePools[0].minSize`).message).toMatch(/at least one node in the system \(default\) pool/);
+  });
+
   it('rejects zero or several primary regions', () => {
     const problems = problemsOf({ regions: { 'gcp-europe-west1': { role: 'primary' } } });
     expect(problemAt(problems, 'regions').message).toMatch(/exactly one region with role "primary"/);
