@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatSummary, summarize } from '../scripts/synth-summary';
+import { appCommand, PROJECT_ROOT } from './helpers/app-command';
 
-const root = join(__dirname, '..');
-
-/** Runs main.ts the way cdktf.json's `app` does, into a fresh output directory. */
+/** Runs cdktf.json's `app` command, as `cdktf synth` does, into a fresh output directory. */
 function synth(env: Record<string, string>) {
   const outdir = mkdtempSync(join(tmpdir(), 'skyline-synth-'));
-  const result = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['main.ts'], {
-    cwd: root,
+  const { command, args } = appCommand();
+  const result = spawnSync(command, args, {
+    cwd: PROJECT_ROOT,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...env },
   });
