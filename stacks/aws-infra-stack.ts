@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { BUNDLED_SERVICES, modelBucketAccess, serviceAccountOf, type BundledService } from '../constructs/common/bundled-services';
+import { createServiceIdentities, serviceAccountOf, type BundledService } from '../constructs/common/bundled-services';
 import { EksCluster } from '../constructs/aws/cluster';
 import { EksClusterAddons } from '../constructs/aws/cluster-addons';
 import { EncryptionKey } from '../constructs/aws/encryption-key';
@@ -81,16 +81,12 @@ export class AwsInfraStack extends TerraformStack {
       retainObjectsOnDestroy: environment.deletionProtection,
     });
 
-    const identities = {} as Record<BundledService, WorkloadIdentity>;
-    for (const service of BUNDLED_SERVICES) {
-      const identity = this.cluster.addWorkloadIdentity(`identity-${service}`, `${name}-${service}`, serviceAccountOf(service));
-      const access = modelBucketAccess(service, region.role);
-      if (access === 'read') this.modelBucket.grantRead(identity);
-      if (access === 'readWrite') this.modelBucket.grantReadWrite(identity);
-      identities[service] = identity;
+    this.serviceIdentities = createServiceIdentities(region.role, this.modelBucket, (service) =>
+      this.cluster.addWorkloadIdentity(`identity-${service}`, `${name}-${service}`, serviceAccountOf(service)),
+    );
+    for (const [service, identity] of Object.entries(this.serviceIdentities)) {
       new TerraformOutput(this, `${service}-role-arn`, { value: identity.roleArn, description: `IRSA role of the ${service} service account` });
     }
-    this.serviceIdentities = identities;
 
     new TerraformOutput(this, 'cluster-name', { value: this.cluster.clusterName });
     new TerraformOutput(this, 'cluster-endpoint', { value: this.cluster.endpoint });

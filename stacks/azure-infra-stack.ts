@@ -7,7 +7,7 @@ import { ModelStorage } from '../constructs/azure/model-storage';
 import { AzureNetwork } from '../constructs/azure/network';
 import { AksNodePool } from '../constructs/azure/node-pool';
 import type { AzureWorkloadIdentity } from '../constructs/azure/workload-identity';
-import { BUNDLED_SERVICES, modelBucketAccess, serviceAccountOf, type BundledService } from '../constructs/common/bundled-services';
+import { createServiceIdentities, serviceAccountOf, type BundledService } from '../constructs/common/bundled-services';
 import { configureBackend } from './backend';
 import type { AzureRegionConfig, EnvironmentConfig } from './environments/schema';
 
@@ -90,19 +90,15 @@ export class AzureInfraStack extends TerraformStack {
       retainOnDestroy: environment.deletionProtection,
     });
 
-    const identities = {} as Record<BundledService, AzureWorkloadIdentity>;
-    for (const service of BUNDLED_SERVICES) {
-      const identity = this.cluster.addWorkloadIdentity(`identity-${service}`, `${name}-${service}`, serviceAccountOf(service));
-      const access = modelBucketAccess(service, region.role);
-      if (access === 'read') this.modelStorage.grantRead(identity);
-      if (access === 'readWrite') this.modelStorage.grantReadWrite(identity);
-      identities[service] = identity;
+    this.serviceIdentities = createServiceIdentities(region.role, this.modelStorage, (service) =>
+      this.cluster.addWorkloadIdentity(`identity-${service}`, `${name}-${service}`, serviceAccountOf(service)),
+    );
+    for (const [service, identity] of Object.entries(this.serviceIdentities)) {
       new TerraformOutput(this, `${service}-identity`, {
         value: identity.clientId,
         description: `Client ID of the ${service} managed identity, for its service account's azure.workload.identity/client-id annotation`,
       });
     }
-    this.serviceIdentities = identities;
 
     new TerraformOutput(this, 'cluster-name', { value: this.cluster.clusterName });
     // Both come from azurerm's sensitive kube_config block; Terraform refuses to output them unmarked.

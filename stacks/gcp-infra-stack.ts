@@ -1,7 +1,7 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { BUNDLED_SERVICES, modelBucketAccess, serviceAccountOf, type BundledService } from '../constructs/common/bundled-services';
+import { createServiceIdentities, serviceAccountOf, type BundledService } from '../constructs/common/bundled-services';
 import { GkeCluster } from '../constructs/gcp/cluster';
 import { GcpModelBucket } from '../constructs/gcp/model-bucket';
 import { GcpNetwork } from '../constructs/gcp/network';
@@ -75,16 +75,12 @@ export class GcpInfraStack extends TerraformStack {
       retainObjectsOnDestroy: environment.deletionProtection,
     });
 
-    const identities = {} as Record<BundledService, GcpWorkloadIdentity>;
-    for (const service of BUNDLED_SERVICES) {
-      const identity = this.cluster.addWorkloadIdentity(`identity-${service}`, `${name}-${service}`, serviceAccountOf(service));
-      const access = modelBucketAccess(service, region.role);
-      if (access === 'read') this.modelBucket.grantRead(identity);
-      if (access === 'readWrite') this.modelBucket.grantReadWrite(identity);
-      identities[service] = identity;
+    this.serviceIdentities = createServiceIdentities(region.role, this.modelBucket, (service) =>
+      this.cluster.addWorkloadIdentity(`identity-${service}`, `${name}-${service}`, serviceAccountOf(service)),
+    );
+    for (const [service, identity] of Object.entries(this.serviceIdentities)) {
       new TerraformOutput(this, `${service}-identity`, { value: identity.email, description: `Google service account of the ${service} service account` });
     }
-    this.serviceIdentities = identities;
 
     new TerraformOutput(this, 'cluster-name', { value: this.cluster.clusterName });
     new TerraformOutput(this, 'cluster-endpoint', { value: this.cluster.endpoint });

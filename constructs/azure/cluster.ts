@@ -5,7 +5,7 @@ import type { NodePoolConfig } from '../../stacks/environments/schema';
 import type { ServiceAccountRef } from '../common/bundled-services';
 import { cidrSubnet, parseCidr } from '../common/cidr';
 import { nodeLabels } from '../common/node-pools';
-import { rotationPoolName } from './node-pool';
+import { aksPoolSizing } from './node-pool';
 import { AzureWorkloadIdentity } from './workload-identity';
 
 const CLUSTER_ADMIN_ROLE = 'Azure Kubernetes Service RBAC Cluster Admin';
@@ -124,21 +124,12 @@ export class AksCluster extends Construct {
       },
       defaultNodePool: {
         name: pool.name,
-        vmSize: pool.machineType,
-        orchestratorVersion: props.kubernetesVersion,
-        autoScalingEnabled: true,
-        minCount: pool.minSize,
-        maxCount: pool.maxSize,
-        zones: [...props.zones],
-        vnetSubnetId: props.nodeSubnetId,
-        osDiskType: 'Managed',
-        osDiskSizeGb: pool.diskSizeGiB,
+        ...aksPoolSizing(pool, props),
         // No CriticalAddonsOnly taint: no cloud taints its system pool, because charts select pools by the
         // skyline.io/pool-role label, not by tolerations. The taint would only diverge AKS from EKS and GKE.
         onlyCriticalAddonsEnabled: false,
         nodeLabels: nodeLabels(pool),
         upgradeSettings: { maxSurge: '33%' },
-        temporaryNameForRotation: rotationPoolName(pool.name),
         tags: { ...this.tags },
       },
       automaticUpgradeChannel: 'patch',

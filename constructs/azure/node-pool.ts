@@ -53,20 +53,11 @@ export class AksNodePool extends Construct {
       name: pool.name,
       kubernetesClusterId: props.clusterId,
       mode: 'User',
-      vmSize: pool.machineType,
-      orchestratorVersion: props.kubernetesVersion,
-      autoScalingEnabled: true,
-      minCount: pool.minSize,
-      maxCount: pool.maxSize,
-      zones: [...props.zones],
-      vnetSubnetId: props.nodeSubnetId,
-      osDiskType: 'Managed',
-      osDiskSizeGb: pool.diskSizeGiB,
+      ...aksPoolSizing(pool, props),
       nodeLabels: labels,
       nodeTaints: taints.length > 0 ? taints : undefined,
       gpuDriver: pool.gpu ? 'Install' : undefined,
       ...capacity,
-      temporaryNameForRotation: rotationPoolName(pool.name),
       tags: { ...props.tags },
       // The cluster autoscaler owns the current size; Terraform owns only the bounds.
       lifecycle: { ignoreChanges: ['node_count'] },
@@ -74,10 +65,27 @@ export class AksNodePool extends Construct {
   }
 }
 
-/**
- * Name of the temporary pool AKS cycles nodes through when a VM size, zone or
- * disk change would otherwise need the pool destroyed (pool names: 1-12 lowercase alphanumerics).
- */
-export function rotationPoolName(poolName: string): string {
-  return `${poolName.slice(0, 9)}tmp`;
+/** Where a pool's nodes go and how they are sized: the same for the default (system) pool and user pools. */
+export interface AksPoolPlacement {
+  readonly kubernetesVersion: string;
+  readonly nodeSubnetId: string;
+  readonly zones: readonly string[];
+}
+
+/** The node pool fields the cluster's default pool and `AksNodePool` share, from one config pool. */
+export function aksPoolSizing(pool: NodePoolConfig, placement: AksPoolPlacement) {
+  return {
+    vmSize: pool.machineType,
+    orchestratorVersion: placement.kubernetesVersion,
+    autoScalingEnabled: true,
+    minCount: pool.minSize,
+    maxCount: pool.maxSize,
+    zones: [...placement.zones],
+    vnetSubnetId: placement.nodeSubnetId,
+    osDiskType: 'Managed',
+    osDiskSizeGb: pool.diskSizeGiB,
+    // The temporary pool AKS cycles nodes through when a VM size, zone or disk change would otherwise
+    // need the pool destroyed (pool names: 1-12 lowercase alphanumerics).
+    temporaryNameForRotation: `${pool.name.slice(0, 9)}tmp`,
+  };
 }

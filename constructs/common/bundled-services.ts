@@ -30,7 +30,35 @@ export function serviceAccountSubject(account: ServiceAccountRef): string {
  */
 export type BucketAccess = 'none' | 'read' | 'readWrite';
 
-export function modelBucketAccess(service: BundledService, regionRole: 'primary' | 'secondary' | 'tertiary'): BucketAccess {
+export type RegionRole = 'primary' | 'secondary' | 'tertiary';
+
+export function modelBucketAccess(service: BundledService, regionRole: RegionRole): BucketAccess {
   if (service !== 'replicator') return 'none';
   return regionRole === 'primary' ? 'read' : 'readWrite';
+}
+
+/** What every cloud's model bucket offers its identities. */
+export interface ModelBucketGrants<Identity> {
+  grantRead(identity: Identity): void;
+  grantReadWrite(identity: Identity): void;
+}
+
+/**
+ * One cloud identity per bundled service, each granted on the region's model
+ * bucket exactly what `modelBucketAccess` says: one shape for the three clouds.
+ */
+export function createServiceIdentities<Identity>(
+  regionRole: RegionRole,
+  bucket: ModelBucketGrants<Identity>,
+  create: (service: BundledService) => Identity,
+): Readonly<Record<BundledService, Identity>> {
+  const identities = {} as Record<BundledService, Identity>;
+  for (const service of BUNDLED_SERVICES) {
+    const identity = create(service);
+    const access = modelBucketAccess(service, regionRole);
+    if (access === 'read') bucket.grantRead(identity);
+    if (access === 'readWrite') bucket.grantReadWrite(identity);
+    identities[service] = identity;
+  }
+  return identities;
 }
