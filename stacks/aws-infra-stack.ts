@@ -7,10 +7,13 @@ import { EksClusterAddons } from '../constructs/aws/cluster-addons';
 import { EncryptionKey } from '../constructs/aws/encryption-key';
 import { ModelBucket } from '../constructs/aws/model-bucket';
 import { AwsNetwork } from '../constructs/aws/network';
+import { AwsGatewayAddress } from '../constructs/aws/gateway-address';
+import { LOAD_BALANCER_CONTROLLER_STATEMENTS } from '../constructs/aws/load-balancer-controller-policy';
 import { EksNodeGroup } from '../constructs/aws/node-group';
 import type { WorkloadIdentity } from '../constructs/aws/workload-identity';
 import { configureBackend } from './backend';
 import type { AwsRegionConfig, EnvironmentConfig } from './environments/schema';
+import { EXEC_API_VERSION, type KubernetesConnection, type RegionalInfra } from './regional-infra';
 
 export interface AwsInfraStackProps {
   readonly environment: EnvironmentConfig;
@@ -19,10 +22,15 @@ export interface AwsInfraStackProps {
 }
 
 /** `<env>-aws-<region>-infra`: VPC, EKS, node groups, model bucket, service identities. */
-export class AwsInfraStack extends TerraformStack {
+export class AwsInfraStack extends TerraformStack implements RegionalInfra {
   readonly cluster: EksCluster;
   readonly modelBucket: ModelBucket;
   readonly serviceIdentities: Readonly<Record<BundledService, WorkloadIdentity>>;
+  readonly kubernetes: KubernetesConnection;
+  readonly gatewayAddress: AwsGatewayAddress['binding'];
+  /** IRSA role of the AWS Load Balancer Controller (`kube-system/aws-load-balancer-controller`). */
+  readonly loadBalancerControllerIdentity: WorkloadIdentity;
+  readonly vpcId: string;
 
   constructor(scope: Construct, id: string, props: AwsInfraStackProps) {
     super(scope, id);
@@ -56,6 +64,7 @@ export class AwsInfraStack extends TerraformStack {
       accountId: region.accountId,
       region: region.region,
       subnetIds: network.privateSubnetIds,
+      serviceCidr: region.network.serviceCidr,
       apiAllowedCidrs: region.apiAllowedCidrs,
       adminPrincipalArns: region.adminPrincipals,
       logRetentionDays: environment.logRetentionDays,
@@ -88,11 +97,30 @@ export class AwsInfraStack extends TerraformStack {
       new TerraformOutput(this, `${service}-role-arn`, { value: identity.roleArn, description: `IRSA role of the ${service} service account` });
     }
 
+    const gatewayAddress = new AwsGatewayAddress(this, 'gateway-address', { name, zones: region.zones, publicSubnetIds: network.publicSubnetIds });
+    this.gatewayAddress = gatewayAddress.binding;
+    this.loadBalancerControllerIdentity = this.cluster.addWorkloadIdentity('identity-load-balancer-controller', `${name}-load-balancer-controller`, {
+      namespace: 'kube-system',
+      name: 'aws-load-balancer-controller',
+    });
+    this.loadBalancerControllerIdentity.addPolicy('manage-service-load-balancers', LOAD_BALANCER_CONTROLLER_STATEMENTS);
+    this.vpcId = network.vpc.id;
+    this.kubernetes = {
+      host: this.cluster.endpoint,
+      clusterCaCertificate: this.cluster.certificateAuthorityData,
+      exec: { apiVersion: EXEC_API_VERSION, command: 'aws', args: ['eks', 'get-token', '--cluster-name', name, '--region', region.region, '--output', 'json'] },
+    };
+
+    new TerraformOutput(this, 'gateway-public-ips', { value: gatewayAddress.binding.publicIps, description: 'Static addresses of the regional gateway' });
     new TerraformOutput(this, 'cluster-name', { value: this.cluster.clusterName });
     new TerraformOutput(this, 'cluster-endpoint', { value: this.cluster.endpoint });
     new TerraformOutput(this, 'cluster-ca-certificate', { value: this.cluster.certificateAuthorityData });
     new TerraformOutput(this, 'oidc-issuer', { value: this.cluster.oidcIssuerHost });
     new TerraformOutput(this, 'model-bucket-name', { value: this.modelBucket.bucketName });
     new TerraformOutput(this, 'nat-public-ips', { value: network.natPublicIps, description: 'Egress addresses, for allow-lists on the other clouds' });
+  }
+
+  serviceAccountAnnotations(service: BundledService): Readonly<Record<string, string>> {
+    return { 'eks.amazonaws.com/role-arn': this.serviceIdentities[service].roleArn };
   }
 }

@@ -5,11 +5,13 @@ import type { Construct } from 'constructs';
 import { AksCluster } from '../constructs/azure/cluster';
 import { ModelStorage } from '../constructs/azure/model-storage';
 import { AzureNetwork } from '../constructs/azure/network';
+import { AzureGatewayAddress } from '../constructs/azure/gateway-address';
 import { AksNodePool } from '../constructs/azure/node-pool';
 import type { AzureWorkloadIdentity } from '../constructs/azure/workload-identity';
 import { createServiceIdentities, serviceAccountOf, type BundledService } from '../constructs/common/bundled-services';
 import { configureBackend } from './backend';
 import type { AzureRegionConfig, EnvironmentConfig } from './environments/schema';
+import { EXEC_API_VERSION, type KubernetesConnection, type RegionalInfra } from './regional-infra';
 
 export interface AzureInfraStackProps {
   readonly environment: EnvironmentConfig;
@@ -18,10 +20,12 @@ export interface AzureInfraStackProps {
 }
 
 /** `<env>-azure-<region>-infra`: resource group, VNet, AKS, node pools, model storage, service identities. */
-export class AzureInfraStack extends TerraformStack {
+export class AzureInfraStack extends TerraformStack implements RegionalInfra {
   readonly cluster: AksCluster;
   readonly modelStorage: ModelStorage;
   readonly serviceIdentities: Readonly<Record<BundledService, AzureWorkloadIdentity>>;
+  readonly kubernetes: KubernetesConnection;
+  readonly gatewayAddress: AzureGatewayAddress['binding'];
 
   constructor(scope: Construct, id: string, props: AzureInfraStackProps) {
     super(scope, id);
@@ -100,6 +104,26 @@ export class AzureInfraStack extends TerraformStack {
       });
     }
 
+    const gatewayAddress = new AzureGatewayAddress(this, 'gateway-address', {
+      ...placement,
+      name,
+      zones: region.zones,
+      clusterPrincipalId: this.cluster.principalId,
+    });
+    this.gatewayAddress = gatewayAddress.binding;
+    this.kubernetes = {
+      host: this.cluster.host,
+      clusterCaCertificate: this.cluster.clusterCaCertificate,
+      // Local accounts are off: tokens come from Entra ID. 6dae42f8-... is the AKS AAD server application, the same in
+      // every tenant; `azurecli` reuses the deployer's `az login` (in CI, the OIDC-federated login).
+      exec: {
+        apiVersion: EXEC_API_VERSION,
+        command: 'kubelogin',
+        args: ['get-token', '--login', 'azurecli', '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630'],
+      },
+    };
+
+    new TerraformOutput(this, 'gateway-public-ips', { value: gatewayAddress.binding.publicIps, description: 'Static address of the regional gateway' });
     new TerraformOutput(this, 'cluster-name', { value: this.cluster.clusterName });
     // Both come from azurerm's sensitive kube_config block; Terraform refuses to output them unmarked.
     new TerraformOutput(this, 'cluster-endpoint', { value: this.cluster.host, sensitive: true });
@@ -107,5 +131,10 @@ export class AzureInfraStack extends TerraformStack {
     new TerraformOutput(this, 'oidc-issuer', { value: this.cluster.oidcIssuerUrl });
     new TerraformOutput(this, 'model-storage-account', { value: this.modelStorage.storageAccountName });
     new TerraformOutput(this, 'model-container', { value: this.modelStorage.containerName });
+  }
+
+  serviceAccountAnnotations(service: BundledService): Readonly<Record<string, string>> {
+    // Pods must also carry the label azure.workload.identity/use: "true" for the webhook to inject the token.
+    return { 'azure.workload.identity/client-id': this.serviceIdentities[service].clientId };
   }
 }

@@ -5,10 +5,12 @@ import { createServiceIdentities, serviceAccountOf, type BundledService } from '
 import { GkeCluster } from '../constructs/gcp/cluster';
 import { GcpModelBucket } from '../constructs/gcp/model-bucket';
 import { GcpNetwork } from '../constructs/gcp/network';
+import { GcpGatewayAddress } from '../constructs/gcp/gateway-address';
 import { GkeNodePool } from '../constructs/gcp/node-pool';
 import type { GcpWorkloadIdentity } from '../constructs/gcp/workload-identity';
 import { configureBackend } from './backend';
 import type { EnvironmentConfig, GcpRegionConfig } from './environments/schema';
+import { EXEC_API_VERSION, type KubernetesConnection, type RegionalInfra } from './regional-infra';
 
 export interface GcpInfraStackProps {
   /** The validated environment config. */
@@ -20,10 +22,12 @@ export interface GcpInfraStackProps {
 }
 
 /** `<env>-gcp-<region>-infra`: VPC, Cloud NAT, GKE, node pools, model bucket, service identities. */
-export class GcpInfraStack extends TerraformStack {
+export class GcpInfraStack extends TerraformStack implements RegionalInfra {
   readonly cluster: GkeCluster;
   readonly modelBucket: GcpModelBucket;
   readonly serviceIdentities: Readonly<Record<BundledService, GcpWorkloadIdentity>>;
+  readonly kubernetes: KubernetesConnection;
+  readonly gatewayAddress: GcpGatewayAddress['binding'];
 
   constructor(scope: Construct, id: string, props: GcpInfraStackProps) {
     super(scope, id);
@@ -82,12 +86,26 @@ export class GcpInfraStack extends TerraformStack {
       new TerraformOutput(this, `${service}-identity`, { value: identity.email, description: `Google service account of the ${service} service account` });
     }
 
+    const gatewayAddress = new GcpGatewayAddress(this, 'gateway-address', { name, region: region.region });
+    this.gatewayAddress = gatewayAddress.binding;
+    this.kubernetes = {
+      // GKE reports a bare IP as its endpoint.
+      host: `https://${this.cluster.endpoint}`,
+      clusterCaCertificate: this.cluster.caCertificate,
+      exec: { apiVersion: EXEC_API_VERSION, command: 'gke-gcloud-auth-plugin', args: [] },
+    };
+
+    new TerraformOutput(this, 'gateway-public-ips', { value: gatewayAddress.binding.publicIps, description: 'Static address of the regional gateway' });
     new TerraformOutput(this, 'cluster-name', { value: this.cluster.clusterName });
     new TerraformOutput(this, 'cluster-endpoint', { value: this.cluster.endpoint });
     // The CA certificate is public data (clients verify the endpoint with it), so it is not marked sensitive.
     new TerraformOutput(this, 'cluster-ca-certificate', { value: this.cluster.caCertificate });
     new TerraformOutput(this, 'model-bucket-name', { value: this.modelBucket.bucketName });
     new TerraformOutput(this, 'workload-pool', { value: this.cluster.workloadPool });
+  }
+
+  serviceAccountAnnotations(service: BundledService): Readonly<Record<string, string>> {
+    return { 'iam.gke.io/gcp-service-account': this.serviceIdentities[service].email };
   }
 }
 

@@ -1,27 +1,43 @@
 import type { App, TerraformStack } from 'cdktf';
 import { AwsInfraStack } from './aws-infra-stack';
 import { AzureInfraStack } from './azure-infra-stack';
-import type { EnvironmentConfig, RegionConfig } from './environments/schema';
+import type { AwsRegionConfig, EnvironmentConfig, RegionConfig } from './environments/schema';
 import { GcpInfraStack } from './gcp-infra-stack';
+import { WorkloadsStack, type RegionalInfraStack } from './workloads-stack';
 
-/** Stack name contract: `<env>-<region key>-infra`, e.g. `dev-aws-us-west-2-infra`. */
-export function infraStackName(environment: EnvironmentConfig, regionKey: string): string {
-  return `${environment.name}-${regionKey}-infra`;
+/** Stack name contract: `<env>-<region key>-<layer>`, e.g. `dev-aws-us-west-2-infra`. */
+export function stackName(environment: EnvironmentConfig, regionKey: string, layer: 'infra' | 'workloads'): string {
+  return `${environment.name}-${regionKey}-${layer}`;
 }
 
-/** Adds every stack of one environment to `app`, in dependency order. */
+/** Adds every stack of one environment to `app`, in dependency order: all infra stacks, then all workloads stacks. */
 export function addEnvironment(app: App, environment: EnvironmentConfig): TerraformStack[] {
-  return Object.entries(environment.regions).map(([regionKey, region]) => addInfraStack(app, environment, regionKey, region));
+  const regions = Object.entries(environment.regions);
+  const infra = regions.map(([regionKey, region]) => ({ regionKey, region, infra: addInfraStack(app, environment, regionKey, region) }));
+  const dnsAccount = route53Account(environment);
+  const workloads = infra.map(
+    ({ regionKey, region, infra: regionalInfra }) =>
+      new WorkloadsStack(app, stackName(environment, regionKey, 'workloads'), { environment, regionKey, region, infra: regionalInfra, dnsAccount }),
+  );
+  return [...infra.map(({ infra: regionalInfra }) => regionalInfra.stack), ...workloads];
 }
 
-function addInfraStack(app: App, environment: EnvironmentConfig, regionKey: string, region: RegionConfig): TerraformStack {
-  const id = infraStackName(environment, regionKey);
+function addInfraStack(app: App, environment: EnvironmentConfig, regionKey: string, region: RegionConfig): RegionalInfraStack {
+  const id = stackName(environment, regionKey, 'infra');
   switch (region.cloud) {
     case 'aws':
-      return new AwsInfraStack(app, id, { environment, regionKey, region });
+      return { cloud: 'aws', stack: new AwsInfraStack(app, id, { environment, regionKey, region }) };
     case 'gcp':
-      return new GcpInfraStack(app, id, { environment, regionKey, region });
+      return { cloud: 'gcp', stack: new GcpInfraStack(app, id, { environment, regionKey, region }) };
     case 'azure':
-      return new AzureInfraStack(app, id, { environment, regionKey, region });
+      return { cloud: 'azure', stack: new AzureInfraStack(app, id, { environment, regionKey, region }) };
   }
+}
+
+/** Route53 lives in the account of the primary AWS region (config validation guarantees there is one). */
+function route53Account(environment: EnvironmentConfig): AwsRegionConfig {
+  const awsRegions = Object.values(environment.regions).filter((region): region is AwsRegionConfig => region.cloud === 'aws');
+  const account = awsRegions.find((region) => region.role === 'primary') ?? awsRegions[0];
+  if (!account) throw new Error(`environment ${environment.name} has no AWS region: Route53 (DNS and certificates) needs one`);
+  return account;
 }

@@ -24,6 +24,8 @@ export interface EksClusterProps {
   readonly region: string;
   /** Private subnets for the control-plane network interfaces. */
   readonly subnetIds: readonly string[];
+  /** ClusterIP range (EKS would otherwise pick 10.100.0.0/16 or 172.20.0.0/16 by itself). */
+  readonly serviceCidr: string;
   /** CIDRs allowed to reach the public API endpoint; empty turns the public endpoint off. */
   readonly apiAllowedCidrs: readonly string[];
   /** IAM role or user ARNs granted cluster-admin through access entries. */
@@ -87,6 +89,7 @@ export class EksCluster extends Construct {
         endpointPublicAccess: publicEndpoint,
         publicAccessCidrs: publicEndpoint ? [...props.apiAllowedCidrs] : undefined,
       },
+      kubernetesNetworkConfig: { serviceIpv4Cidr: props.serviceCidr, ipFamily: 'ipv4' },
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.arn } },
       enabledClusterLogTypes: [...EKS_CONTROL_PLANE_LOGS],
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },

@@ -76,6 +76,8 @@ export class AksCluster extends Construct {
   readonly clusterCaCertificate: string;
   /** Issuer of service-account tokens, trusted by workload identities' federated credentials. */
   readonly oidcIssuerUrl: string;
+  /** Principal ID of the cluster's own (control-plane) identity, for role assignments AKS needs. */
+  readonly principalId: string;
 
   private readonly resourceGroupName: string;
   private readonly location: string;
@@ -151,6 +153,7 @@ export class AksCluster extends Construct {
     this.host = kubeConfig.host;
     this.clusterCaCertificate = kubeConfig.clusterCaCertificate;
     this.oidcIssuerUrl = this.cluster.oidcIssuerUrl;
+    this.principalId = this.cluster.identity.principalId;
 
     // With a bring-your-own subnet, AKS's own identity needs this to place load balancer frontends and nodes
     // in it; the Azure CLI assigns it implicitly, Terraform must do it explicitly.

@@ -13,6 +13,23 @@ export const dev: EnvironmentConfigInput = {
   logRetentionDays: 30,
   noncurrentVersionRetentionDays: 7,
   tags: { project: 'skyline', environment: 'dev' },
+  workloads: {
+    acme: { email: 'platform@example.com', server: 'staging' },
+    gatewayReplicas: 2,
+    prometheus: { retentionDays: 7, storageGiB: 20, replicas: 1, cpuMillicores: 250, memoryMiB: 1024 },
+    modelServing: {
+      image: { repository: 'ghcr.io/example/model-server', tag: '1.0.0' },
+      containerPort: 8080,
+      minReplicas: 1,
+      maxReplicas: 3,
+      cpuMillicores: 500,
+      memoryMiB: 1024,
+      gpusPerReplica: 0,
+      targetCpuUtilizationPercent: 70,
+      modelVolumeSizeGiB: 10,
+    },
+    servingQuota: { cpuCores: 8, memoryGiB: 16, gpus: 2, pods: 20 },
+  },
   regions: {
     'aws-us-west-2': {
       cloud: 'aws',
@@ -22,7 +39,7 @@ export const dev: EnvironmentConfigInput = {
       accountId: '111111111111',
       kubernetesVersion: '1.33',
       zones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
-      network: { vpcCidr: '10.0.0.0/16' },
+      network: { vpcCidr: '10.0.0.0/16', serviceCidr: '10.7.0.0/16' },
       natGatewayPerZone: false,
       modelBucketName: 'skyline-dev-models-usw2',
       adminPrincipals: [],

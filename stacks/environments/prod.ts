@@ -9,6 +9,24 @@ export const prod: EnvironmentConfigInput = {
   logRetentionDays: 365,
   noncurrentVersionRetentionDays: 90,
   tags: { project: 'skyline', environment: 'prod' },
+  workloads: {
+    acme: { email: 'platform@example.com', server: 'production' },
+    gatewayReplicas: 3,
+    prometheus: { retentionDays: 30, storageGiB: 200, replicas: 2, cpuMillicores: 1000, memoryMiB: 8192 },
+    modelServing: {
+      image: { repository: 'ghcr.io/example/model-server', tag: '1.0.0' },
+      containerPort: 8080,
+      minReplicas: 2,
+      maxReplicas: 12,
+      cpuMillicores: 2000,
+      memoryMiB: 8192,
+      gpusPerReplica: 1,
+      targetCpuUtilizationPercent: 70,
+      targetRequestsPerSecond: 20,
+      modelVolumeSizeGiB: 50,
+    },
+    servingQuota: { cpuCores: 64, memoryGiB: 256, gpus: 12, pods: 100 },
+  },
   regions: {
     'aws-us-west-2': {
       cloud: 'aws',
@@ -18,7 +36,7 @@ export const prod: EnvironmentConfigInput = {
       accountId: '333333333333',
       kubernetesVersion: '1.33',
       zones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
-      network: { vpcCidr: '10.64.0.0/16' },
+      network: { vpcCidr: '10.64.0.0/16', serviceCidr: '10.71.0.0/16' },
       natGatewayPerZone: true,
       modelBucketName: 'skyline-prod-models-usw2',
       adminPrincipals: ['arn:aws:iam::333333333333:role/platform-admin'],

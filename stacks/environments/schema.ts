@@ -68,7 +68,8 @@ const awsRegion = z.strictObject({
   cloud: z.literal('aws'),
   ...regionCommon,
   accountId: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account ID' }),
-  network: z.strictObject({ vpcCidr: cidr }),
+  /** `serviceCidr`: ClusterIP range, set explicitly so every range of every region is known and disjoint. */
+  network: z.strictObject({ vpcCidr: cidr, serviceCidr: cidr }),
   /** One NAT gateway per zone (HA) or a single shared one (cheaper). */
   natGatewayPerZone: z.boolean(),
   modelBucketName: z.string(),
@@ -114,6 +115,45 @@ const backend = z.discriminatedUnion(
   { error: 'must have type "s3" or "local"' },
 );
 
+const positiveInt = (unit: string) => z.number().int().min(1, { error: `must be a whole number of ${unit}, 1 or more` });
+
+/** What runs in every cluster, sized per environment. */
+const workloads = z.strictObject({
+  /** Let's Encrypt account and directory for the gateway certificate. */
+  acme: z.strictObject({
+    email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'must be an e-mail address Let\'s Encrypt can write to about expiring certificates' }),
+    server: z.enum(['production', 'staging'], { error: 'must be "production" or "staging" (untrusted certificates, for trials)' }),
+  }),
+  gatewayReplicas: positiveInt('Envoy proxies'),
+  prometheus: z.strictObject({
+    retentionDays: positiveInt('days'),
+    storageGiB: positiveInt('GiB'),
+    replicas: positiveInt('replicas'),
+    cpuMillicores: positiveInt('millicores'),
+    memoryMiB: positiveInt('MiB'),
+  }),
+  modelServing: z.strictObject({
+    /** The user's inference image (FastAPI, TorchServe...): `/health` answers 2xx once the model is loaded. */
+    image: z.strictObject({
+      repository: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, { error: 'must be an image repository such as ghcr.io/acme/model-server' }),
+      tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: 'must be an image tag such as 1.4.2' }),
+    }),
+    containerPort: z.number().int().min(1024, { error: 'must be an unprivileged port (1024-65535): the container runs as non-root' }).max(65535, { error: 'must be at most 65535' }),
+    minReplicas: positiveInt('replicas'),
+    maxReplicas: positiveInt('replicas'),
+    cpuMillicores: positiveInt('millicores'),
+    memoryMiB: positiveInt('MiB'),
+    /** 0 serves on CPU nodes; more schedules each replica on the GPU pool with that many GPUs. */
+    gpusPerReplica: z.number().int().min(0, { error: 'must be 0 (CPU) or a whole number of GPUs' }),
+    targetCpuUtilizationPercent: z.number().int().min(10, { error: 'must be between 10 and 100' }).max(100, { error: 'must be between 10 and 100' }),
+    /** Scale on the per-pod request rate too (served by prometheus-adapter); absent = CPU and memory only. */
+    targetRequestsPerSecond: z.number().positive({ error: 'must be a positive request rate per pod' }).optional(),
+    modelVolumeSizeGiB: positiveInt('GiB'),
+  }),
+  /** Ceiling of what ml-serving may request in each cluster. */
+  servingQuota: z.strictObject({ cpuCores: positiveInt('cores'), memoryGiB: positiveInt('GiB'), gpus: z.number().int().min(0), pods: positiveInt('pods') }),
+});
+
 export const environmentSchema = z.strictObject({
   name: z.enum(ENVIRONMENT_NAMES, { error: `must be one of ${ENVIRONMENT_NAMES.join(', ')}` }),
   /** Public DNS domain; the API is served at api.<domain>. */
@@ -129,6 +169,7 @@ export const environmentSchema = z.strictObject({
   tags: z.record(z.string(), z.string()).default({}),
   /** Keyed by `<cloud>-<region>`, e.g. `aws-us-west-2`. */
   regions: z.record(z.string(), regionSchema),
+  workloads,
 });
 
 export type EnvironmentConfigInput = z.input<typeof environmentSchema>;
@@ -138,3 +179,4 @@ export type AwsRegionConfig = Extract<RegionConfig, { cloud: 'aws' }>;
 export type GcpRegionConfig = Extract<RegionConfig, { cloud: 'gcp' }>;
 export type AzureRegionConfig = Extract<RegionConfig, { cloud: 'azure' }>;
 export type NodePoolConfig = z.output<typeof nodePoolSchema>;
+export type WorkloadsConfig = z.output<typeof workloads>;

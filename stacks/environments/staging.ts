@@ -9,6 +9,24 @@ export const staging: EnvironmentConfigInput = {
   logRetentionDays: 90,
   noncurrentVersionRetentionDays: 30,
   tags: { project: 'skyline', environment: 'staging' },
+  workloads: {
+    acme: { email: 'platform@example.com', server: 'production' },
+    gatewayReplicas: 2,
+    prometheus: { retentionDays: 15, storageGiB: 50, replicas: 2, cpuMillicores: 500, memoryMiB: 2048 },
+    modelServing: {
+      image: { repository: 'ghcr.io/example/model-server', tag: '1.0.0' },
+      containerPort: 8080,
+      minReplicas: 2,
+      maxReplicas: 6,
+      cpuMillicores: 1000,
+      memoryMiB: 2048,
+      gpusPerReplica: 0,
+      targetCpuUtilizationPercent: 70,
+      targetRequestsPerSecond: 50,
+      modelVolumeSizeGiB: 20,
+    },
+    servingQuota: { cpuCores: 16, memoryGiB: 32, gpus: 2, pods: 40 },
+  },
   regions: {
     'aws-us-west-2': {
       cloud: 'aws',
@@ -18,7 +36,7 @@ export const staging: EnvironmentConfigInput = {
       accountId: '222222222222',
       kubernetesVersion: '1.33',
       zones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
-      network: { vpcCidr: '10.32.0.0/16' },
+      network: { vpcCidr: '10.32.0.0/16', serviceCidr: '10.39.0.0/16' },
       natGatewayPerZone: true,
       modelBucketName: 'skyline-staging-models-usw2',
       adminPrincipals: ['arn:aws:iam::222222222222:role/platform-admin'],

@@ -67,6 +67,9 @@ function semanticProblems(env: EnvironmentConfig): ConfigProblem[] {
 
   for (const [key, region] of regions) checkRegion(env, key, region, report);
 
+  if (regions.length > 0 && !regions.some(([, region]) => region.cloud === 'aws')) {
+    report(['regions'], regions.map(([key]) => key), 'has no AWS region, but Route53 (DNS, health checks, certificates) needs an AWS account; add one');
+  }
   const primaries = regions.filter(([, region]) => region.role === 'primary').map(([key]) => key);
   if (regions.length > 0 && primaries.length !== 1) {
     report(['regions'], primaries, 'must have exactly one region with role "primary"; set role on the others to secondary or tertiary');
@@ -75,7 +78,36 @@ function semanticProblems(env: EnvironmentConfig): ConfigProblem[] {
   reportDuplicates(regions, (region) => region.latencyLabel, 'latencyLabel', 'Route53 needs one latency label per region', report);
   reportDuplicates(regions, bucketNameOf, bucketFieldOf, 'bucket and storage account names are global; choose another', report);
   checkCidrOverlaps(regions, report);
+  checkModelServing(env, regions, report);
   return problems;
+}
+
+/** The serving deployment must fit the quota and the node pools it will be scheduled on. */
+function checkModelServing(env: EnvironmentConfig, regions: [string, RegionConfig][], report: Report): void {
+  const serving = env.workloads.modelServing;
+  const quota = env.workloads.servingQuota;
+  const at = (field: string): Path => ['workloads', 'modelServing', field];
+  if (serving.minReplicas > serving.maxReplicas) {
+    report(at('minReplicas'), serving.minReplicas, `is greater than maxReplicas ${serving.maxReplicas}; lower minReplicas or raise maxReplicas`);
+  }
+  const needs = [
+    { field: 'cpuCores', total: (serving.maxReplicas * serving.cpuMillicores) / 1000, limit: quota.cpuCores, unit: 'cores' },
+    { field: 'memoryGiB', total: (serving.maxReplicas * serving.memoryMiB) / 1024, limit: quota.memoryGiB, unit: 'GiB' },
+    { field: 'gpus', total: serving.maxReplicas * serving.gpusPerReplica, limit: quota.gpus, unit: 'GPUs' },
+    { field: 'pods', total: serving.maxReplicas, limit: quota.pods, unit: 'pods' },
+  ];
+  for (const need of needs) {
+    if (need.total > need.limit) {
+      report(['workloads', 'servingQuota', need.field], need.limit, `cannot hold maxReplicas (${serving.maxReplicas}) replicas, which request ${need.total} ${need.unit}; raise it to ${need.total} or lower maxReplicas`);
+    }
+  }
+  if (serving.gpusPerReplica === 0) return;
+  for (const [key, region] of regions) {
+    const gpuPool = region.nodePools.find((pool) => pool.role === 'gpu');
+    if (!gpuPool?.gpu || gpuPool.gpu.count < serving.gpusPerReplica) {
+      report(at('gpusPerReplica'), serving.gpusPerReplica, `needs a gpu pool with at least ${serving.gpusPerReplica} GPU(s) per node in regions.${key}; add one or set gpusPerReplica: 0`);
+    }
+  }
 }
 
 type Report = (path: Path, value: unknown, message: string) => void;

@@ -1,6 +1,11 @@
 /** Reading synthesized Terraform JSON in tests. */
-import { Testing } from 'cdktf';
+import { App, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEnvironment } from '../../stacks/environments/load';
+import { addEnvironment } from '../../stacks/skyline-app';
 
 export interface TerraformJson {
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
@@ -35,4 +40,27 @@ export function onlyResourceOfType(synthesized: string | TerraformJson, type: st
 /** Parses an IAM/JSON policy attribute that was synthesized as a JSON string. */
 export function policyOf(resource: Record<string, unknown>, attribute = 'policy'): { Statement: Record<string, unknown>[] } {
   return JSON.parse(String(resource[attribute])) as { Statement: Record<string, unknown>[] };
+}
+
+/**
+ * Synthesizes a whole environment the way `cdktf synth` does (an App writing
+ * to a temporary directory), so cross-stack references are resolved into
+ * remote-state lookups, and returns each stack's JSON by stack name, without
+ * cdktf's `//` metadata.
+ */
+export function synthEnvironment(environmentName: string): Record<string, TerraformJson> {
+  const outdir = mkdtempSync(join(tmpdir(), `skyline-${environmentName}-`));
+  const app = new App({ outdir, stackTraces: false });
+  addEnvironment(app, loadEnvironment(environmentName));
+  app.synth();
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  return Object.fromEntries(
+    Object.entries(manifest.stacks).map(([name, stack]) => [name, withoutMetadata(JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8'))) as TerraformJson]),
+  );
+}
+
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '//').map(([key, child]) => [key, withoutMetadata(child)]));
 }

@@ -43,7 +43,8 @@ describe('AwsInfraStack', () => {
   it('gives each bundled service its own role, and only the replicator bucket access (read: this is the primary)', () => {
     const roles = resourcesOfType(dev, 'aws_iam_role').map((role) => role.name);
     expect(roles).toEqual(expect.arrayContaining(['skyline-dev-replicator', 'skyline-dev-failover', 'skyline-dev-cost-analyzer']));
-    const inlinePolicies = resourcesOfType(dev, 'aws_iam_role_policy').filter((policy) => String(policy.role).includes('identity-'));
+    const serviceRoles = /identity-(replicator|failover|cost-analyzer)_role/;
+    const inlinePolicies = resourcesOfType(dev, 'aws_iam_role_policy').filter((policy) => serviceRoles.test(String(policy.role)));
     expect(inlinePolicies).toHaveLength(1);
     expect(inlinePolicies[0].role).toMatch(/identity-replicator/);
     const actions = policyOf(inlinePolicies[0]).Statement.flatMap((statement) => statement.Action as string[]);
@@ -52,8 +53,28 @@ describe('AwsInfraStack', () => {
 
   it('outputs what the workloads stacks need', () => {
     expect(Object.keys(dev.output ?? {}).sort()).toEqual([
-      'cluster-ca-certificate', 'cluster-endpoint', 'cluster-name', 'cost-analyzer-role-arn', 'failover-role-arn',
+      'cluster-ca-certificate', 'cluster-endpoint', 'cluster-name', 'cost-analyzer-role-arn', 'failover-role-arn', 'gateway-public-ips',
       'model-bucket-name', 'nat-public-ips', 'oidc-issuer', 'replicator-role-arn',
     ]);
+  });
+
+  it('reserves one Elastic IP per zone for the gateway NLB', () => {
+    const addresses = resourcesOfType(prod, 'aws_eip').filter((address) => String((address.tags as Record<string, string>).Name).includes('-gateway-'));
+    expect(addresses.map((address) => (address.tags as Record<string, string>).Name)).toEqual([
+      'skyline-prod-gateway-us-west-2a', 'skyline-prod-gateway-us-west-2b', 'skyline-prod-gateway-us-west-2c',
+    ]);
+    expect(addresses.every((address) => address.domain === 'vpc')).toBe(true);
+  });
+
+  it('gives the AWS Load Balancer Controller its own IRSA role, limited to resources it tagged', () => {
+    const role = resourcesOfType(dev, 'aws_iam_role').find((candidate) => candidate.name === 'skyline-dev-load-balancer-controller')!;
+    const [trust] = policyOf(role, 'assume_role_policy').Statement;
+    expect(Object.values((trust.Condition as Record<string, Record<string, string>>).StringEquals)).toContain('system:serviceaccount:kube-system:aws-load-balancer-controller');
+    const policy = resourcesOfType(dev, 'aws_iam_role_policy').find((candidate) => candidate.name === 'manage-service-load-balancers')!;
+    const deletes = policyOf(policy).Statement.filter((statement) => (statement.Action as string[]).some((action) => /Delete(LoadBalancer|SecurityGroup)$/.test(action)));
+    expect(deletes.length).toBeGreaterThan(0);
+    for (const statement of deletes) expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/service.k8s.aws/cluster': 'false' } });
+    const actions = policyOf(policy).Statement.flatMap((statement) => statement.Action as string[]);
+    expect(actions.filter((action) => /^(acm|wafv2|waf-regional|shield|cognito-idp):/.test(action))).toEqual([]);
   });
 });

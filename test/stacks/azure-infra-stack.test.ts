@@ -120,6 +120,7 @@ describe('AzureInfraStack (dev)', () => {
         'cluster-name',
         'cost-analyzer-identity',
         'failover-identity',
+        'gateway-public-ips',
         'model-container',
         'model-storage-account',
         'oidc-issuer',

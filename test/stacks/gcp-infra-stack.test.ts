@@ -111,6 +111,7 @@ describe('GcpInfraStack (dev)', () => {
         'cluster-name',
         'cluster-endpoint',
         'cluster-ca-certificate',
+        'gateway-public-ips',
         'model-bucket-name',
         'workload-pool',
         ...BUNDLED_SERVICES.map((service) => `${service}-identity`),

@@ -8,7 +8,7 @@ describe('aws EksClusterAddons', () => {
   const synthesized = synthConstructs((scope) => {
     const logEncryptionKey = new EncryptionKey(scope, 'log-key', { alias: 'logs', description: 'logs', accountId: '111111111111' });
     const cluster = new EksCluster(scope, 'cluster', {
-      clusterName: 'skyline-test', kubernetesVersion: '1.33', accountId: '111111111111', region: 'us-west-2', subnetIds: ['a', 'b'],
+      clusterName: 'skyline-test', kubernetesVersion: '1.33', accountId: '111111111111', region: 'us-west-2', subnetIds: ['a', 'b'], serviceCidr: '10.100.0.0/16',
       apiAllowedCidrs: [], adminPrincipalArns: [], logRetentionDays: 7, logEncryptionKey, deletionProtection: false,
     });
     const pool = new EksNodeGroup(scope, 'system', {

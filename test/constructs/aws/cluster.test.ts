@@ -11,6 +11,7 @@ function synthCluster(overrides: Partial<EksClusterProps> = {}): string {
       accountId: '111111111111',
       region: 'us-west-2',
       subnetIds: ['subnet-a', 'subnet-b'],
+      serviceCidr: '10.100.0.0/16',
       apiAllowedCidrs: ['203.0.113.0/24'],
       adminPrincipalArns: ['arn:aws:iam::111111111111:role/platform-admin'],
       logRetentionDays: 30,
@@ -69,6 +70,10 @@ describe('aws EksCluster', () => {
     });
   });
 
+  it('sets the ClusterIP range explicitly, so it is checked against every other range', () => {
+    expect(cluster.kubernetes_network_config).toEqual({ service_ipv4_cidr: '10.100.0.0/16', ip_family: 'ipv4' });
+  });
+
   it('protects the cluster from deletion and stays on standard support', () => {
     expect(cluster).toMatchObject({ deletion_protection: true, upgrade_policy: { support_type: 'STANDARD' }, version: '1.33' });
   });
@@ -88,7 +93,7 @@ describe('aws EksCluster', () => {
     const withIdentity = synthConstructs((scope) => {
       const logEncryptionKey = new EncryptionKey(scope, 'log-key', { alias: 'logs', description: 'logs', accountId: '111111111111' });
       const eks = new EksCluster(scope, 'cluster', {
-        clusterName: 'skyline-test', kubernetesVersion: '1.33', accountId: '111111111111', region: 'us-west-2', subnetIds: ['a', 'b'],
+        clusterName: 'skyline-test', kubernetesVersion: '1.33', accountId: '111111111111', region: 'us-west-2', subnetIds: ['a', 'b'], serviceCidr: '10.100.0.0/16',
         apiAllowedCidrs: [], adminPrincipalArns: [], logRetentionDays: 7, logEncryptionKey, deletionProtection: false,
       });
       eks.addWorkloadIdentity('replicator', 'skyline-test-replicator', { namespace: 'skyline-system', name: 'replicator' });

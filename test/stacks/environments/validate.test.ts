@@ -180,6 +180,22 @@ describe('config validation: each message names the field, the bad value and the
     expect(problem.message).toMatch(/requires a \/28/);
   });
 
+  it('rejects a serving deployment that its quota cannot hold', () => {
+    const problems = problemsOf({ workloads: { modelServing: { maxReplicas: 40 } } });
+    expect(problemAt(problems, 'workloads.servingQuota.pods')).toMatchObject({ value: 20, message: 'cannot hold maxReplicas (40) replicas, which request 40 pods; raise it to 40 or lower maxReplicas' });
+    expect(problemAt(problems, 'workloads.servingQuota.cpuCores').message).toMatch(/which request 20 cores/);
+  });
+
+  it('rejects GPU serving where a region has no GPU pool big enough', () => {
+    const pools = [{ name: 'system', role: 'system', machineType: 'Standard_D4s_v5', minSize: 1, maxSize: 2 }];
+    const problems = problemsOf({ workloads: { modelServing: { gpusPerReplica: 1 } }, regions: { 'azure-centralindia': { nodePools: pools } } });
+    expect(problemAt(problems, 'workloads.modelServing.gpusPerReplica').message).toMatch(/needs a gpu pool with at least 1 GPU\(s\) per node in regions\.azure-centralindia/);
+  });
+
+  it('rejects minReplicas above maxReplicas', () => {
+    expect(problemAt(problemsOf({ workloads: { modelServing: { minReplicas: 5 } } }), 'workloads.modelServing.minReplicas').message).toMatch(/greater than maxReplicas 3/);
+  });
+
   it('reports every problem at once, in a message that lists them', () => {
     const override = { regions: { 'aws-us-west-2': { modelBucketName: 'BAD', apiAllowedCidrs: ['0.0.0.0/0'] } } };
     expect(() => loadEnvironment('dev', { config: [override] })).toThrow(

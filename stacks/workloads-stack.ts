@@ -1,0 +1,163 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
+import { Fn, TerraformStack, type ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Dns01Identity } from '../constructs/aws/dns01-identity';
+import { globalApiHostname, regionalApiHostname } from '../constructs/common/hostnames';
+import { AwsLoadBalancerController } from '../constructs/workloads/aws-load-balancer-controller';
+import { ClusterBaseline, GKE_METADATA_SERVER_ENDPOINTS, type ClusterBaselineProps } from '../constructs/workloads/cluster-baseline';
+import { GpuDevicePlugin } from '../constructs/workloads/gpu-device-plugin';
+import { RegionalMonitoring } from '../constructs/workloads/monitoring';
+import { DNS01_SERVICE_ACCOUNT, RegionalGateway } from '../constructs/workloads/regional-gateway';
+import type { AwsInfraStack } from './aws-infra-stack';
+import type { AzureInfraStack } from './azure-infra-stack';
+import { configureBackend } from './backend';
+import type { AwsRegionConfig, EnvironmentConfig, RegionConfig } from './environments/schema';
+import type { GcpInfraStack } from './gcp-infra-stack';
+import type { RegionalInfra } from './regional-infra';
+
+/** The region's infra stack, typed by cloud: the few cloud-specific pieces of a workloads stack read it. */
+export type RegionalInfraStack =
+  | { readonly cloud: 'aws'; readonly stack: AwsInfraStack }
+  | { readonly cloud: 'gcp'; readonly stack: GcpInfraStack }
+  | { readonly cloud: 'azure'; readonly stack: AzureInfraStack };
+
+export interface WorkloadsStackProps {
+  readonly environment: EnvironmentConfig;
+  readonly regionKey: string;
+  readonly region: RegionConfig;
+  readonly infra: RegionalInfraStack;
+  /** The AWS region config that owns Route53 (the DNS-01 identity is created in its account). */
+  readonly dnsAccount: AwsRegionConfig;
+}
+
+/**
+ * `<env>-<region>-workloads`: what runs in one cluster. The kubernetes and helm
+ * providers connect with the infra stack's outputs (cross-stack references)
+ * and each cloud's exec credential plugin; nothing here creates the cluster.
+ */
+export class WorkloadsStack extends TerraformStack {
+  readonly baseline: ClusterBaseline;
+  readonly gateway: RegionalGateway;
+  readonly monitoring: RegionalMonitoring;
+
+  constructor(scope: Construct, id: string, props: WorkloadsStackProps) {
+    super(scope, id);
+    const { environment, region, infra } = props;
+    const regional: RegionalInfra = infra.stack;
+    configureBackend(this, id, environment.backend);
+    this.addDependency(infra.stack);
+
+    const connection = {
+      host: regional.kubernetes.host,
+      clusterCaCertificate: Fn.base64decode(regional.kubernetes.clusterCaCertificate),
+    };
+    const exec = { ...regional.kubernetes.exec, args: [...regional.kubernetes.exec.args] };
+    new KubernetesProvider(this, 'kubernetes', { ...connection, exec: [exec] });
+    new HelmProvider(this, 'helm', { kubernetes: { ...connection, exec } });
+    new AwsProvider(this, 'aws-dns', {
+      region: props.dnsAccount.region,
+      allowedAccountIds: [props.dnsAccount.accountId],
+      defaultTags: [{ tags: { ...environment.tags, 'skyline-region': props.regionKey, 'managed-by': 'cdktf' } }],
+    });
+
+    this.baseline = new ClusterBaseline(this, 'baseline', {
+      ...clusterRanges(region),
+      servingPort: environment.workloads.modelServing.containerPort,
+      servingQuotaCpuCores: environment.workloads.servingQuota.cpuCores,
+      servingQuotaMemoryGiB: environment.workloads.servingQuota.memoryGiB,
+      servingQuotaGpus: environment.workloads.servingQuota.gpus,
+      servingQuotaPods: environment.workloads.servingQuota.pods,
+    });
+    const platformReady: ITerraformDependable[] = [...this.baseline.dependables, ...this.addCloudAddons(infra, region.region)];
+
+    const dns01 = new Dns01Identity(this, 'dns01-identity', {
+      roleName: `skyline-${environment.name}-${props.regionKey}-dns01`,
+      domain: environment.domain,
+      serviceAccount: DNS01_SERVICE_ACCOUNT,
+      issuer: oidcIssuer(infra, region),
+    });
+    this.gateway = new RegionalGateway(this, 'gateway', {
+      hostnames: [globalApiHostname(environment.domain), regionalApiHostname(environment.domain, region.region)],
+      address: regional.gatewayAddress,
+      acmeEmail: environment.workloads.acme.email,
+      acmeServer: environment.workloads.acme.server,
+      dns01RoleArn: dns01.roleArn,
+      route53Region: props.dnsAccount.region,
+      envoyReplicas: environment.workloads.gatewayReplicas,
+      dependsOn: platformReady,
+    });
+
+    const prometheus = environment.workloads.prometheus;
+    this.monitoring = new RegionalMonitoring(this, 'monitoring', {
+      externalLabels: { cloud: region.cloud, region: region.region, env: environment.name },
+      ...prometheus,
+      dependsOn: platformReady,
+    });
+  }
+
+  /** What one cloud needs before the gateway and GPU workloads can run. */
+  private addCloudAddons(infra: RegionalInfraStack, providerRegion: string): ITerraformDependable[] {
+    switch (infra.cloud) {
+      case 'aws': {
+        // EKS has had no default StorageClass since 1.30: Prometheus volumes need one. Encrypted gp3.
+        const storageClass = new StorageClassV1(this, 'default-storage-class', {
+          metadata: { name: 'gp3-encrypted', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+          storageProvisioner: 'ebs.csi.aws.com',
+          volumeBindingMode: 'WaitForFirstConsumer',
+          allowVolumeExpansion: true,
+          reclaimPolicy: 'Delete',
+          parameters: { type: 'gp3', encrypted: 'true' },
+        });
+        const controller = new AwsLoadBalancerController(this, 'load-balancer-controller', {
+          clusterName: infra.stack.cluster.name,
+          region: providerRegion,
+          vpcId: infra.stack.vpcId,
+          roleArn: infra.stack.loadBalancerControllerIdentity.roleArn,
+        });
+        new GpuDevicePlugin(this, 'gpu-device-plugin');
+        return [storageClass, controller.release];
+      }
+      case 'azure':
+        new GpuDevicePlugin(this, 'gpu-device-plugin');
+        return [];
+      case 'gcp':
+        // GKE installs the NVIDIA driver (node pool setting) and runs its own device plugin.
+        return [];
+    }
+  }
+}
+
+/** Address ranges the baseline's NetworkPolicies tell apart from the internet. */
+function clusterRanges(region: RegionConfig): Pick<ClusterBaselineProps, 'podCidrs' | 'serviceCidrs' | 'nodeCidrs' | 'credentialEndpoints'> {
+  switch (region.cloud) {
+    case 'aws':
+      // The VPC CNI gives pods VPC addresses: pods and nodes share the VPC range.
+      return { podCidrs: [region.network.vpcCidr], serviceCidrs: [region.network.serviceCidr], nodeCidrs: [region.network.vpcCidr] };
+    case 'gcp':
+      return {
+        podCidrs: [region.network.podCidr],
+        serviceCidrs: [region.network.serviceCidr],
+        nodeCidrs: [region.network.subnetCidr],
+        credentialEndpoints: GKE_METADATA_SERVER_ENDPOINTS,
+      };
+    case 'azure':
+      return { podCidrs: [region.network.podCidr], serviceCidrs: [region.network.serviceCidr], nodeCidrs: [region.network.nodeSubnetCidr] };
+  }
+}
+
+/** The cluster's OIDC issuer, as the DNS-01 role's trust needs it. */
+function oidcIssuer(infra: RegionalInfraStack, region: RegionConfig): ConstructorParameters<typeof Dns01Identity>[2]['issuer'] {
+  switch (infra.cloud) {
+    case 'aws':
+      return { providerArn: infra.stack.cluster.oidcProvider.arn, host: infra.stack.cluster.oidcIssuerHost };
+    case 'gcp':
+      if (region.cloud !== 'gcp') throw new Error(`region ${region.region} is not on gcp`);
+      // GKE's issuer is public and derived from the cluster's path; no attribute exposes it.
+      return { url: `https://container.googleapis.com/v1/projects/${region.projectId}/locations/${region.region}/clusters/${infra.stack.cluster.name}` };
+    case 'azure':
+      return { url: infra.stack.cluster.oidcIssuerUrl };
+  }
+}

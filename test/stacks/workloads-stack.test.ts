@@ -1,0 +1,137 @@
+import { NAMESPACES } from '../../constructs/workloads/namespaces';
+import { UPSTREAM_CHARTS } from '../../constructs/workloads/upstream-charts';
+import { policyOf, resourcesOfType, synthEnvironment, type TerraformJson } from '../helpers/synth';
+
+/** The workloads stacks of an environment, keyed by region key. */
+function synthWorkloads(environmentName: string): Record<string, TerraformJson> {
+  return Object.fromEntries(
+    Object.entries(synthEnvironment(environmentName))
+      .filter(([name]) => name.endsWith('-workloads'))
+      .map(([name, stack]) => [name.slice(environmentName.length + 1, -'-workloads'.length), stack]),
+  );
+}
+
+/** The values of the helm_release whose chart (or local chart path) matches. */
+function releaseValues(stack: TerraformJson, chart: RegExp): Record<string, unknown> {
+  const release = resourcesOfType(stack, 'helm_release').find((candidate) => chart.test(String(candidate.chart)));
+  if (!release) throw new Error(`no release of ${chart}`);
+  return JSON.parse((release.values as string[])[0]) as Record<string, unknown>;
+}
+
+describe('WorkloadsStack', () => {
+  const dev = synthWorkloads('dev');
+  const prod = synthWorkloads('prod');
+
+  it('exists for every region, after its infra stack', () => {
+    expect(Object.keys(dev).sort()).toEqual(['aws-us-west-2', 'azure-centralindia', 'gcp-europe-west1']);
+  });
+
+  it.each([
+    ['aws-us-west-2', 'aws', ['eks', 'get-token', '--cluster-name', 'skyline-dev', '--region', 'us-west-2', '--output', 'json']],
+    ['gcp-europe-west1', 'gke-gcloud-auth-plugin', []],
+    ['azure-centralindia', 'kubelogin', ['get-token', '--login', 'azurecli', '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630']],
+  ])('%s connects with the cloud exec plugin and the infra stack outputs', (region, command, args) => {
+    const stack = dev[region];
+    const kubernetes = (stack.provider?.kubernetes as Record<string, unknown>[])[0];
+    expect(kubernetes.exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command, args }]);
+    expect(kubernetes.host).toMatch(/data\.terraform_remote_state\.cross-stack-reference-input-dev-.*-infra\.outputs\./);
+    expect(kubernetes.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\./);
+    const helm = (stack.provider?.helm as Record<string, Record<string, unknown>>[])[0];
+    expect(helm.kubernetes).toMatchObject({ host: kubernetes.host, exec: { command, args } });
+  });
+
+  it('never creates the cluster it deploys to', () => {
+    for (const stack of Object.values(dev)) {
+      const types = Object.keys(stack.resource ?? {});
+      expect(types.filter((type) => /_(eks_cluster|container_cluster|kubernetes_cluster)$/.test(type))).toEqual([]);
+    }
+  });
+
+  it('labels every namespace with its Pod Security level and denies all traffic by default', () => {
+    for (const stack of Object.values(dev)) {
+      const namespaces = resourcesOfType(stack, 'kubernetes_namespace_v1').map((namespace) => (namespace.metadata as Record<string, Record<string, string>>));
+      expect(namespaces.map((metadata) => [metadata.name, metadata.labels['pod-security.kubernetes.io/enforce']]).sort()).toEqual(
+        Object.values(NAMESPACES).map((namespace) => [namespace.name, namespace.podSecurity]).sort(),
+      );
+      const denies = resourcesOfType(stack, 'kubernetes_network_policy_v1').filter((policy) => (policy.metadata as Record<string, string>).name === 'default-deny');
+      // Policies name their namespace by reference, so they are created after it.
+      const namespaceReference = /^\$\{kubernetes_namespace_v1\.baseline_([a-z-]+)_[0-9A-F]+\.metadata\[0\]\.name\}$/;
+      const deniedNamespaces = denies.map((policy) => namespaceReference.exec(String((policy.metadata as Record<string, string>).namespace))?.[1]);
+      expect(deniedNamespaces.sort()).toEqual(Object.values(NAMESPACES).map((namespace) => namespace.name).sort());
+    }
+  });
+
+  it('installs every upstream chart at its exact pinned version', () => {
+    for (const stack of [...Object.values(dev), ...Object.values(prod)]) {
+      for (const release of resourcesOfType(stack, 'helm_release').filter((candidate) => candidate.repository)) {
+        const pinned = Object.values(UPSTREAM_CHARTS).find((chart) => chart.chart === release.chart);
+        expect(pinned).toBeDefined();
+        expect(release).toMatchObject({ repository: pinned!.repository, version: pinned!.version, atomic: true, wait: true });
+        expect(release.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+      }
+    }
+  });
+
+  it('runs the NVIDIA device plugin where the cloud does not (EKS, AKS), on GPU nodes only', () => {
+    const plugin = (stack: TerraformJson) => resourcesOfType(stack, 'helm_release').filter((release) => release.chart === 'nvidia-device-plugin');
+    expect(plugin(dev['gcp-europe-west1'])).toEqual([]);
+    for (const region of ['aws-us-west-2', 'azure-centralindia']) {
+      expect(plugin(dev[region])).toHaveLength(1);
+      expect(releaseValues(dev[region], /^nvidia-device-plugin$/)).toMatchObject({
+        nodeSelector: { 'skyline.io/pool-role': 'gpu' },
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      });
+    }
+  });
+
+  it('gives Prometheus the cloud, region and env external labels, and sizes it by environment', () => {
+    const spec = (stack: TerraformJson) => (releaseValues(stack, /^kube-prometheus-stack$/).prometheus as Record<string, Record<string, unknown>>).prometheusSpec;
+    expect(spec(dev['gcp-europe-west1']).externalLabels).toEqual({ cloud: 'gcp', region: 'europe-west1', env: 'dev' });
+    expect(spec(prod['azure-centralindia']).externalLabels).toEqual({ cloud: 'azure', region: 'centralindia', env: 'prod' });
+    expect(spec(dev['aws-us-west-2'])).toMatchObject({ retention: '7d', replicas: 1, serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {} });
+    expect(spec(prod['aws-us-west-2'])).toMatchObject({ retention: '30d', replicas: 2 });
+    expect(releaseValues(dev['aws-us-west-2'], /^kube-prometheus-stack$/)).toMatchObject({
+      alertmanager: { enabled: false },
+      'prometheus-node-exporter': { namespaceOverride: 'monitoring-node' },
+    });
+  });
+
+  it('binds the gateway to the address reserved in the infra stack, per cloud', () => {
+    const service = (stack: TerraformJson) => releaseValues(stack, /regional-gateway|gateway_chart/).service as Record<string, unknown>;
+    const aws = service(dev['aws-us-west-2']).annotations as Record<string, string>;
+    expect(aws['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('external');
+    expect(aws['service.beta.kubernetes.io/aws-load-balancer-eip-allocations']).toMatch(/^(\$\{data\.terraform_remote_state\.[^}]*aws_eip[^}]*allocation_id\},?){3}$/);
+    expect(aws['service.beta.kubernetes.io/aws-load-balancer-subnets']).toMatch(/^(\$\{data\.terraform_remote_state\.[^}]*aws_subnet[^}]*\},?){3}$/);
+    expect(service(dev['gcp-europe-west1']).loadBalancerIP).toMatch(/^\$\{data\.terraform_remote_state\.[^}]*google_compute_address[^}]*address\}$/);
+    const azure = service(dev['azure-centralindia']).annotations as Record<string, string>;
+    expect(azure['service.beta.kubernetes.io/azure-pip-name']).toMatch(/azurerm_public_ip/);
+    expect(azure['service.beta.kubernetes.io/azure-load-balancer-resource-group']).toMatch(/azurerm_resource_group/);
+  });
+
+  it('serves api.<domain> and <region>.api.<domain> with a certificate from the configured ACME directory', () => {
+    const values = releaseValues(dev['gcp-europe-west1'], /gateway_chart/);
+    expect(values.hostnames).toEqual(['api.ml.example.com', 'europe-west1.api.ml.example.com']);
+    expect(values.acme).toMatchObject({ server: 'https://acme-staging-v02.api.letsencrypt.org/directory' });
+    expect((releaseValues(prod['gcp-europe-west1'], /gateway_chart/).acme as Record<string, string>).server).toBe('https://acme-v02.api.letsencrypt.org/directory');
+  });
+
+  it('lets cert-manager change only _acme-challenge TXT records, from one service account', () => {
+    for (const stack of Object.values(dev)) {
+      const role = resourcesOfType(stack, 'aws_iam_role')[0];
+      const [trust] = policyOf(role, 'assume_role_policy').Statement;
+      expect(Object.values((trust.Condition as Record<string, Record<string, string>>).StringEquals)).toEqual(['system:serviceaccount:cert-manager:route53-dns01', 'sts.amazonaws.com']);
+      const write = policyOf(resourcesOfType(stack, 'aws_iam_role_policy')[0]).Statement.find((statement) => statement.Sid === 'WriteChallengeRecordsOnly')!;
+      expect(write.Condition).toEqual({
+        'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] },
+        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['_acme-challenge.ml.example.com', '_acme-challenge.*.ml.example.com'] },
+      });
+    }
+  });
+
+  it('federates GKE and AKS issuers into AWS, and reuses the EKS one', () => {
+    expect(resourcesOfType(dev['aws-us-west-2'], 'aws_iam_openid_connect_provider')).toEqual([]);
+    expect(resourcesOfType(dev['gcp-europe-west1'], 'aws_iam_openid_connect_provider')).toHaveLength(1);
+    const gkeIssuer = Object.values((dev['gcp-europe-west1'] as { locals: Record<string, string> }).locals);
+    expect(gkeIssuer).toContain('${trimsuffix("https://container.googleapis.com/v1/projects/skyline-dev/locations/europe-west1/clusters/skyline-dev", "/")}');
+  });
+});
