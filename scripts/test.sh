@@ -3,6 +3,7 @@
 # validation, snapshots, main.ts end to end). `npm test` runs this; so does CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-tools.sh
 
 echo "== lint"
 npx eslint .

@@ -4,6 +4,7 @@
  * typed as the chart's values.schema.json so a mismatch fails `tsc`.
  */
 import { join } from 'node:path';
+import { ENVOY_PROXY_LABELS } from './cluster-baseline';
 import { NAMESPACES } from './namespaces';
 
 /** The chart's directory, for a helm_release and for the chart tests. */
@@ -144,7 +145,12 @@ export interface ModelServingValues {
     readonly models: { readonly mountPath: string; readonly sizeLimit: string };
     readonly tmp: { readonly sizeLimit: string };
   };
-  readonly networkPolicy: { readonly enabled: boolean; readonly gatewayNamespace: string; readonly monitoringNamespace: string };
+  readonly networkPolicy: {
+    readonly enabled: boolean;
+    readonly gatewayNamespace: string;
+    readonly gatewayPodLabels: Readonly<Record<string, string>>;
+    readonly monitoringNamespace: string;
+  };
   readonly serviceMonitor: { readonly enabled: boolean; readonly interval: string };
   readonly routes: {
     readonly enabled: boolean;
@@ -211,7 +217,12 @@ export function modelServingValues(props: ModelServingProps): ModelServingValues
       models: { mountPath: props.modelMountPath ?? '/models', sizeLimit: `${props.modelVolumeSizeGiB}Gi` },
       tmp: { sizeLimit: `${props.tmpVolumeSizeMiB ?? 1024}Mi` },
     },
-    networkPolicy: { enabled: true, gatewayNamespace: NAMESPACES.gateway.name, monitoringNamespace: NAMESPACES.monitoring.name },
+    networkPolicy: {
+      enabled: true,
+      gatewayNamespace: NAMESPACES.gateway.name,
+      gatewayPodLabels: { ...ENVOY_PROXY_LABELS },
+      monitoringNamespace: NAMESPACES.monitoring.name,
+    },
     serviceMonitor: { enabled: props.serviceMonitor ?? true, interval: `${props.scrapeIntervalSeconds ?? 30}s` },
     routes: {
       enabled: true,

@@ -1,0 +1,522 @@
+/**
+ * The model-serving chart, rendered by the real helm for the chart's defaults
+ * and three value sets built by modelServingValues; the output is checked by
+ * helm lint, kubernetes-validate (Kubernetes 1.33 schemas), checkov, and
+ * targeted assertions on the parsed manifests.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { ENVOY_PROXY_LABELS } from '../../constructs/workloads/cluster-baseline';
+import { NAMESPACES } from '../../constructs/workloads/namespaces';
+import { MODEL_SERVING_CHART_DIR, modelServingValues, type ModelServingValues } from '../../constructs/workloads/model-serving-values';
+import { toolPath } from '../helpers/tools';
+
+const KUBERNETES_VERSION = '1.33.0';
+const RELEASE = 'model-serving';
+const NAMESPACE = NAMESPACES.serving.name;
+const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+/**
+ * Custom resources kubernetes-validate has no schema for (it would only warn).
+ * They are skipped there by kind, and checked below by what they reference:
+ * the Service, its ports and its labels.
+ */
+const CRD_KINDS = new Set(['HTTPRoute', 'ServiceMonitor']);
+
+const gatewayParentRef = { name: 'regional', sectionName: 'https' };
+
+const VALUE_SETS = {
+  /** CPU only, by tag, small. */
+  dev: modelServingValues({
+    imageRepository: 'ghcr.io/acme/model-server',
+    imageTag: '1.4.2',
+    minReplicas: 1,
+    maxReplicas: 2,
+    cpuMillicores: 500,
+    memoryMiB: 1024,
+    domain: 'dev.ml.example.com',
+    regionName: 'us-west-2',
+    gatewayParentRef,
+    modelVolumeSizeGiB: 10,
+  }),
+  /** CPU, by digest, GKE workload identity, its own model path and liveness endpoint. */
+  staging: modelServingValues({
+    imageRepository: 'europe-west1-docker.pkg.dev/acme-ml/serving/model-server',
+    imageDigest: DIGEST,
+    minReplicas: 2,
+    maxReplicas: 4,
+    cpuMillicores: 1000,
+    cpuLimitMillicores: 2000,
+    memoryMiB: 4096,
+    livenessPath: '/live',
+    domain: 'staging.ml.example.com',
+    regionName: 'europe-west1',
+    gatewayParentRef,
+    pdbMinAvailable: 1,
+    serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'model-serving@acme-ml.iam.gserviceaccount.com' },
+    env: { MODEL_DIR: '/var/lib/models', LOG_LEVEL: 'info' },
+    modelMountPath: '/var/lib/models',
+    modelVolumeSizeGiB: 30,
+  }),
+  /** GPU, by digest, scaled on request rate too, IRSA, strict zone spread. */
+  prod: modelServingValues({
+    imageRepository: '333333333333.dkr.ecr.us-west-2.amazonaws.com/skyline/model-server',
+    imageDigest: DIGEST,
+    minReplicas: 3,
+    maxReplicas: 12,
+    cpuMillicores: 4000,
+    memoryMiB: 16384,
+    gpuCount: 1,
+    gpuType: 'nvidia-l4',
+    customMetric: { name: 'skyline_inference_requests_per_second', targetAverageValue: 20 },
+    zoneSpreadRequired: true,
+    startupTimeoutSeconds: 1200,
+    domain: 'ml.example.com',
+    regionName: 'us-west-2',
+    gatewayParentRef,
+    pdbMaxUnavailable: '25%',
+    serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::333333333333:role/prod-model-serving' },
+    modelVolumeSizeGiB: 100,
+  }),
+} satisfies Record<string, ModelServingValues>;
+
+type SetName = keyof typeof VALUE_SETS;
+/** The chart's own defaults are rendered and checked too. */
+type RenderName = SetName | 'defaults';
+const SET_NAMES = Object.keys(VALUE_SETS) as SetName[];
+const RENDER_NAMES: RenderName[] = ['defaults', ...SET_NAMES];
+
+interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly automountServiceAccountToken?: boolean;
+  readonly spec: Record<string, unknown>;
+}
+interface Container {
+  readonly image: string;
+  readonly imagePullPolicy: string;
+  readonly ports: { readonly name: string; readonly containerPort: number }[];
+  readonly env?: { readonly name: string; readonly value: string }[];
+  readonly readinessProbe: unknown;
+  readonly livenessProbe: unknown;
+  readonly startupProbe: unknown;
+  readonly resources: { readonly requests: Record<string, unknown>; readonly limits: Record<string, unknown> };
+  readonly securityContext: unknown;
+  readonly volumeMounts: { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }[];
+}
+interface PodSpec {
+  readonly automountServiceAccountToken: boolean;
+  readonly securityContext: unknown;
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations?: unknown[];
+  readonly topologySpreadConstraints: unknown[];
+  readonly containers: Container[];
+  readonly volumes: { readonly name: string; readonly emptyDir?: { readonly sizeLimit: string } }[];
+}
+interface Port {
+  readonly name: string;
+  readonly port: number;
+}
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Run {
+  // checkov's JSON report, with a code block per check, outgrows the 1 MiB default.
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function helm(args: string[]): Run {
+  return run(toolPath('helm'), args);
+}
+
+function helmArgs(valuesFile: string | undefined): string[] {
+  return [MODEL_SERVING_CHART_DIR, '--namespace', NAMESPACE, '--kube-version', KUBERNETES_VERSION, ...(valuesFile ? ['--values', valuesFile] : [])];
+}
+
+function parseManifests(yamlText: string): Manifest[] {
+  return parseAllDocuments(yamlText)
+    .map((document) => document.toJS() as Manifest | null)
+    .filter((manifest): manifest is Manifest => manifest !== null);
+}
+
+let workDir: string;
+const lint = {} as Record<RenderName, Run>;
+const rendered = {} as Record<RenderName, Manifest[]>;
+
+function manifestsOf(name: RenderName, kind: string): Manifest[] {
+  return rendered[name].filter((manifest) => manifest.kind === kind);
+}
+
+function only(name: RenderName, kind: string): Manifest {
+  const matches = manifestsOf(name, kind);
+  if (matches.length !== 1) throw new Error(`${name}: expected exactly one ${kind}, found ${matches.length}`);
+  return matches[0];
+}
+
+function podSpec(name: RenderName): PodSpec {
+  return (only(name, 'Deployment').spec.template as { spec: PodSpec }).spec;
+}
+
+function server(name: RenderName): Container {
+  return podSpec(name).containers[0];
+}
+
+beforeAll(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'model-serving-chart-'));
+  mkdirSync(join(workDir, 'rendered'));
+  mkdirSync(join(workDir, 'builtin'));
+  for (const name of RENDER_NAMES) {
+    let valuesFile: string | undefined;
+    if (name !== 'defaults') {
+      valuesFile = join(workDir, `${name}.values.yaml`);
+      writeFileSync(valuesFile, stringify(VALUE_SETS[name]));
+    }
+    lint[name] = helm(['lint', '--strict', ...helmArgs(valuesFile)]);
+    const template = helm(['template', RELEASE, ...helmArgs(valuesFile)]);
+    if (template.status !== 0) throw new Error(`helm template failed for ${name}:\n${template.stderr}`);
+    writeFileSync(join(workDir, 'rendered', `${name}.yaml`), template.stdout);
+    rendered[name] = parseManifests(template.stdout);
+    const builtin = rendered[name].filter((manifest) => !CRD_KINDS.has(manifest.kind));
+    writeFileSync(join(workDir, 'builtin', `${name}.yaml`), builtin.map((manifest) => stringify(manifest)).join('---\n'));
+  }
+}, 60_000);
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('model-serving chart', () => {
+  describe.each(RENDER_NAMES)('%s values', (name) => {
+    it('passes helm lint --strict', () => {
+      expect(lint[name].stdout + lint[name].stderr).not.toMatch(/\[(WARNING|ERROR)\]/);
+      expect(lint[name].status).toBe(0);
+    });
+
+    it('renders every object in the release namespace', () => {
+      expect(rendered[name].length).toBeGreaterThanOrEqual(6);
+      for (const manifest of rendered[name]) expect(manifest.metadata.namespace).toBe(NAMESPACE);
+    });
+  });
+
+  it('maps every value the chart defines, and no other (the TS side mirrors values.yaml)', () => {
+    const defaults = parse(readFileSync(join(MODEL_SERVING_CHART_DIR, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+    // Free-form maps (env, annotations, labels) hold whatever the stack sets: compare the keys above them.
+    const freeFormMaps = ['env', 'serviceAccount.annotations', 'networkPolicy.gatewayPodLabels'];
+    const keyPaths = (value: unknown, prefix = ''): string[] =>
+      value !== null && typeof value === 'object' && !Array.isArray(value) && !freeFormMaps.includes(prefix)
+        ? Object.entries(value).flatMap(([key, child]) => keyPaths(child, prefix ? `${prefix}.${key}` : key))
+        : [prefix];
+    for (const name of SET_NAMES) expect(keyPaths(VALUE_SETS[name]).sort()).toEqual(keyPaths(defaults).sort());
+  });
+
+  describe('values schema', () => {
+    it.each([
+      ['a misspelt nested key', { autoscaling: { ...VALUE_SETS.dev.autoscaling, maxReplica: 3 } }, "at '/autoscaling': additional properties 'maxReplica' not allowed"],
+      ['an unknown top-level key', { replicaCount: 3 }, "additional properties 'replicaCount' not allowed"],
+      ['a privileged port', { http: { port: 80 } }, "at '/http/port'"],
+      ['root', { securityContext: { runAsUser: 0, runAsGroup: 0 } }, "at '/securityContext/runAsUser'"],
+      ['routes without a domain', { routes: { ...VALUE_SETS.dev.routes, domain: '' } }, "at '/routes/domain'"],
+      // null deletes a default key in helm: this empties the selector, which would admit the whole gateway namespace.
+      ['an empty gateway pod selector', { networkPolicy: { ...VALUE_SETS.dev.networkPolicy, gatewayPodLabels: Object.fromEntries(Object.keys(ENVOY_PROXY_LABELS).map((key) => [key, null])) } }, "at '/networkPolicy/gatewayPodLabels'"],
+    ])('fails helm template on %s', (_label, override, message) => {
+      const file = join(workDir, 'invalid.values.yaml');
+      writeFileSync(file, stringify({ ...VALUE_SETS.dev, ...override }));
+      const result = helm(['template', RELEASE, ...helmArgs(file)]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain("values don't meet the specifications of the schema");
+      expect(result.stderr).toContain(message);
+    });
+
+    it.each([
+      ['metrics.port=8080', 'http.port and metrics.port are both 8080'],
+      ['autoscaling.minReplicas=9', 'autoscaling.minReplicas (9) is greater than autoscaling.maxReplicas (4)'],
+    ])('fails helm template on %s (checks across values)', (set, message) => {
+      const result = helm(['template', RELEASE, ...helmArgs(undefined), '--set', set]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(message);
+    });
+  });
+
+  describe('kubernetes-validate against Kubernetes 1.33 (strict)', () => {
+    let output: string[];
+    const negativeControl = (): string => join(workDir, 'negative-control.yaml');
+
+    beforeAll(() => {
+      // A Deployment with a misspelt field: proves the validator rejects what the schemas forbid.
+      const deployment = only('dev', 'Deployment');
+      const broken = { ...deployment, spec: { ...deployment.spec, replica: 2 } };
+      writeFileSync(negativeControl(), stringify(broken));
+      const files = [...RENDER_NAMES.map((name) => join(workDir, 'builtin', `${name}.yaml`)), negativeControl()];
+      const result = run(toolPath('kubernetesValidate'), ['--strict', '--kubernetes-version', KUBERNETES_VERSION, ...files]);
+      output = result.stdout.split('\n').filter((line) => line.trim() !== '');
+    }, 60_000);
+
+    it.each(RENDER_NAMES)('passes every built-in object of the %s render, and nothing else is said about it', (name) => {
+      const file = join(workDir, 'builtin', `${name}.yaml`);
+      const lines = output.filter((line) => line.includes(` ${file} `));
+      const expected = rendered[name]
+        .filter((manifest) => !CRD_KINDS.has(manifest.kind))
+        .map((manifest) => `INFO ${file} passed for resource ${manifest.kind.toLowerCase()}/${manifest.metadata.name} against version 1.33`);
+      expect(lines.sort()).toEqual(expected.sort());
+    });
+
+    it('rejects the negative control, so a pass above means something', () => {
+      expect(output.filter((line) => line.includes(negativeControl()))).toEqual([
+        expect.stringMatching(/^ERROR .* did not validate for resource deployment\/model-serving against version 1\.33: spec: .*'replica'/),
+      ]);
+    });
+  });
+
+  describe('checkov', () => {
+    interface CheckResult {
+      readonly check_id: string;
+      readonly resource: string;
+      readonly file_path: string;
+    }
+    interface Report {
+      readonly summary: { readonly failed: number; readonly parsing_errors: number };
+      readonly results: { readonly passed_checks: CheckResult[]; readonly failed_checks: CheckResult[] };
+    }
+    let report: Report;
+
+    beforeAll(() => {
+      const result = run(toolPath('checkov'), [
+        '--directory', join(workDir, 'rendered'),
+        '--framework', 'kubernetes',
+        '--config-file', join(MODEL_SERVING_CHART_DIR, '.checkov.yaml'),
+        // Offline: no guideline download from the vendor's API...
+        '--skip-download',
+        '--output', 'json',
+      ], { CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true' }); // ...and no newer-version lookup on PyPI.
+      report = JSON.parse(result.stdout) as Report;
+    }, 120_000);
+
+    it('finds no unsuppressed failure in any render', () => {
+      expect(report.results.failed_checks.map((check) => `${check.check_id} ${check.resource} ${check.file_path}`)).toEqual([]);
+      expect(report.summary.failed).toBe(0);
+      expect(report.summary.parsing_errors).toBe(0);
+    });
+
+    // The pod-security checks that must have run, and passed, on each Deployment: an empty scan would also have no failure.
+    const POD_CHECKS = ['CKV_K8S_8', 'CKV_K8S_9', 'CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13', 'CKV_K8S_20', 'CKV_K8S_22', 'CKV_K8S_23', 'CKV_K8S_28', 'CKV_K8S_31', 'CKV_K8S_37', 'CKV_K8S_38', 'CKV_K8S_40'];
+    it.each(RENDER_NAMES)('ran the pod-security checks on the %s Deployment, and found its pods covered by a NetworkPolicy', (name) => {
+      const passedIn = report.results.passed_checks.filter((check) => check.file_path === `/${name}.yaml`);
+      const onDeployment = passedIn.filter((check) => check.resource === `Deployment.${NAMESPACE}.${RELEASE}`).map((check) => check.check_id);
+      expect(onDeployment).toEqual(expect.arrayContaining(POD_CHECKS));
+      // The graph check names the pod template by its labels.
+      const networkPolicyCheck = passedIn.filter((check) => check.check_id === 'CKV2_K8S_6').map((check) => check.resource);
+      expect(networkPolicyCheck).toEqual([expect.stringMatching(new RegExp(`^Pod\\.${NAMESPACE}\\.${RELEASE}\\.`))]);
+    });
+  });
+
+  describe('security context', () => {
+    it.each(RENDER_NAMES)('%s: runs as a numeric non-root user with nothing to escalate to', (name) => {
+      const pod = podSpec(name);
+      expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(server(name).securityContext).toEqual({
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+    });
+
+    it.each(RENDER_NAMES)('%s: mounts no service account token', (name) => {
+      expect(podSpec(name).automountServiceAccountToken).toBe(false);
+      expect(only(name, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    });
+
+    it('writes only to a size-limited /tmp; the model volume is read-only', () => {
+      const pod = podSpec('staging');
+      expect(pod.volumes).toEqual([
+        { name: 'tmp', emptyDir: { sizeLimit: '1024Mi' } },
+        { name: 'models', emptyDir: { sizeLimit: '30Gi' } },
+      ]);
+      expect(server('staging').volumeMounts).toEqual([
+        { name: 'tmp', mountPath: '/tmp' },
+        { name: 'models', mountPath: '/var/lib/models', readOnly: true },
+      ]);
+    });
+
+    it('pulls the staging and prod images by digest, dev by tag, never re-pulling a present image', () => {
+      expect(server('dev').image).toBe('ghcr.io/acme/model-server:1.4.2');
+      expect(server('staging').image).toBe(`europe-west1-docker.pkg.dev/acme-ml/serving/model-server@${DIGEST}`);
+      expect(server('prod').image).toBe(`333333333333.dkr.ecr.us-west-2.amazonaws.com/skyline/model-server@${DIGEST}`);
+      for (const name of RENDER_NAMES) expect(server(name).imagePullPolicy).toBe('IfNotPresent');
+    });
+
+    it('annotates the service account for workload identity', () => {
+      expect(only('prod', 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::333333333333:role/prod-model-serving' });
+      expect(only('dev', 'ServiceAccount').metadata.annotations).toBeUndefined();
+    });
+  });
+
+  describe('probes', () => {
+    it('is ready on /health, lives on its own path, and gives the model load its startup budget', () => {
+      const staging = server('staging');
+      expect(staging.readinessProbe).toEqual({ httpGet: { path: '/health', port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 });
+      expect(staging.livenessProbe).toMatchObject({ httpGet: { path: '/live', port: 'http' } });
+      expect(staging.startupProbe).toMatchObject({ httpGet: { path: '/health', port: 'http' }, periodSeconds: 10, failureThreshold: 60 });
+      expect(server('prod').startupProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 120 });
+    });
+  });
+
+  describe('scheduling', () => {
+    it('puts CPU replicas on the serving pool without tolerating the GPU taint or asking for GPUs', () => {
+      expect(podSpec('dev').nodeSelector).toEqual({ 'skyline.io/pool-role': 'serving' });
+      expect(podSpec('dev').tolerations).toBeUndefined();
+      expect(server('dev').resources).toEqual({ requests: { cpu: '500m', memory: '1024Mi' }, limits: { cpu: '500m', memory: '1024Mi' } });
+    });
+
+    it('puts GPU replicas on the GPU pool of the requested type, tolerating its taint, with the GPU in the limits', () => {
+      expect(podSpec('prod').nodeSelector).toEqual({ 'skyline.io/pool-role': 'gpu', 'skyline.io/gpu-type': 'nvidia-l4' });
+      expect(podSpec('prod').tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+      expect(server('prod').resources.limits).toEqual({ cpu: '4000m', memory: '16384Mi', 'nvidia.com/gpu': 1 });
+    });
+
+    it('spreads replicas over zones, strictly in prod', () => {
+      const constraint = (name: RenderName): unknown => podSpec(name).topologySpreadConstraints;
+      const selector = { matchLabels: { 'app.kubernetes.io/name': 'model-serving', 'app.kubernetes.io/instance': RELEASE } };
+      expect(constraint('prod')).toEqual([
+        { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector, matchLabelKeys: ['pod-template-hash'] },
+      ]);
+      expect(constraint('dev')).toEqual([expect.objectContaining({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' })]);
+    });
+
+    it('leaves the replica count to the autoscaler', () => {
+      for (const name of RENDER_NAMES) expect(only(name, 'Deployment').spec.replicas).toBeUndefined();
+    });
+  });
+
+  describe('autoscaling and disruption', () => {
+    const cpuAndMemory = [
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+    ];
+
+    it('scales dev on CPU and memory only', () => {
+      expect(only('dev', 'HorizontalPodAutoscaler').spec).toMatchObject({
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: RELEASE },
+        minReplicas: 1,
+        maxReplicas: 2,
+        metrics: cpuAndMemory,
+      });
+    });
+
+    it('scales prod on the per-pod request rate too', () => {
+      expect(only('prod', 'HorizontalPodAutoscaler').spec).toMatchObject({
+        minReplicas: 3,
+        maxReplicas: 12,
+        metrics: [
+          ...cpuAndMemory,
+          { type: 'Pods', pods: { metric: { name: 'skyline_inference_requests_per_second' }, target: { type: 'AverageValue', averageValue: '20' } } },
+        ],
+      });
+    });
+
+    it('bounds disruptions as configured, and lets never-ready pods be evicted', () => {
+      expect(only('dev', 'PodDisruptionBudget').spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+      expect(only('staging', 'PodDisruptionBudget').spec).toMatchObject({ minAvailable: 1 });
+      expect(only('staging', 'PodDisruptionBudget').spec.maxUnavailable).toBeUndefined();
+      expect(only('prod', 'PodDisruptionBudget').spec).toMatchObject({ maxUnavailable: '25%' });
+    });
+  });
+
+  describe('network', () => {
+    it.each(SET_NAMES)('%s: admits inference traffic from the Envoy proxies and scrapes from monitoring, on their ports only', (name) => {
+      expect(only(name, 'NetworkPolicy').spec).toEqual({
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'model-serving', 'app.kubernetes.io/instance': RELEASE } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACES.gateway.name } }, podSelector: { matchLabels: ENVOY_PROXY_LABELS } }],
+            ports: [{ protocol: 'TCP', port: 8080 }],
+          },
+          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACES.monitoring.name } } }], ports: [{ protocol: 'TCP', port: 9090 }] },
+        ],
+      });
+    });
+
+    it('exposes the HTTP and metrics ports on the Service, to the server pods only', () => {
+      const service = only('dev', 'Service');
+      expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'model-serving', 'app.kubernetes.io/instance': RELEASE });
+      expect((service.spec.ports as Port[]).map(({ name, port }) => ({ name, port }))).toEqual([
+        { name: 'http', port: 8080 },
+        { name: 'metrics', port: 9090 },
+      ]);
+    });
+  });
+
+  describe('routes', () => {
+    it.each([
+      ['dev', 'dev.ml.example.com', 'us-west-2'],
+      ['staging', 'staging.ml.example.com', 'europe-west1'],
+      ['prod', 'ml.example.com', 'us-west-2'],
+    ] as const)('%s: serves api.<domain> and <region>.api.<domain> through the gateway HTTPS listener', (name, domain, region) => {
+      const routes = manifestsOf(name, 'HTTPRoute');
+      expect(routes.map((route) => route.spec.hostnames).sort()).toEqual([[`${region}.api.${domain}`], [`api.${domain}`]].sort());
+      for (const route of routes) {
+        expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+        expect(route.spec.parentRefs).toEqual([
+          { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'regional', namespace: NAMESPACES.gateway.name, sectionName: 'https' },
+        ]);
+      }
+    });
+
+    it('sends every path to a port the Service exposes', () => {
+      const service = only('prod', 'Service');
+      const servicePorts = (service.spec.ports as Port[]).map((port) => port.port);
+      for (const route of manifestsOf('prod', 'HTTPRoute')) {
+        expect(route.spec.rules).toEqual([
+          { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: service.metadata.name, port: 8080 }] },
+        ]);
+        expect(servicePorts).toContain(8080);
+      }
+    });
+
+    it('renders no route from the chart defaults (no domain to serve)', () => {
+      expect(manifestsOf('defaults', 'HTTPRoute')).toEqual([]);
+    });
+  });
+
+  describe('monitoring', () => {
+    it('lets Prometheus find the service by label and scrape its metrics port and path', () => {
+      const monitor = only('prod', 'ServiceMonitor');
+      const service = only('prod', 'Service');
+      expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+      expect(monitor.metadata.labels?.['skyline.io/monitor']).toBe('true');
+      const selector = (monitor.spec.selector as { matchLabels: Record<string, string> }).matchLabels;
+      expect(service.metadata.labels).toMatchObject(selector);
+      expect(monitor.spec.namespaceSelector).toEqual({ matchNames: [NAMESPACE] });
+      expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+      expect((service.spec.ports as Port[]).map((port) => port.name)).toContain('metrics');
+    });
+
+    it('drops the ServiceMonitor, PodDisruptionBudget and NetworkPolicy when switched off', () => {
+      const result = helm(['template', RELEASE, ...helmArgs(undefined), '--set', 'serviceMonitor.enabled=false,podDisruptionBudget.enabled=false,networkPolicy.enabled=false']);
+      expect(result.status).toBe(0);
+      expect(parseManifests(result.stdout).map((manifest) => manifest.kind).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'Service', 'ServiceAccount']);
+    });
+  });
+
+  it('passes the stack environment to the server', () => {
+    expect(server('staging').env).toEqual([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'MODEL_DIR', value: '/var/lib/models' },
+    ]);
+    expect(server('dev').env).toBeUndefined();
+  });
+});
