@@ -9,14 +9,24 @@ import { globalApiHostname, regionalApiHostname } from '../constructs/common/hos
 import { AwsLoadBalancerController } from '../constructs/workloads/aws-load-balancer-controller';
 import { ClusterBaseline, GKE_METADATA_SERVER_ENDPOINTS, type ClusterBaselineProps } from '../constructs/workloads/cluster-baseline';
 import { GpuDevicePlugin } from '../constructs/workloads/gpu-device-plugin';
+import { MODEL_SERVING_CHART_DIR, modelServingValues } from '../constructs/workloads/model-serving-values';
 import { RegionalMonitoring } from '../constructs/workloads/monitoring';
-import { DNS01_SERVICE_ACCOUNT, RegionalGateway } from '../constructs/workloads/regional-gateway';
+import { NAMESPACES } from '../constructs/workloads/namespaces';
+import { PinnedRelease } from '../constructs/workloads/pinned-release';
+import { DNS01_SERVICE_ACCOUNT, GATEWAY_HTTPS_LISTENER, GATEWAY_NAME, RegionalGateway } from '../constructs/workloads/regional-gateway';
 import type { AwsInfraStack } from './aws-infra-stack';
 import type { AzureInfraStack } from './azure-infra-stack';
 import { configureBackend } from './backend';
 import type { AwsRegionConfig, EnvironmentConfig, RegionConfig } from './environments/schema';
 import type { GcpInfraStack } from './gcp-infra-stack';
 import type { RegionalInfra } from './regional-infra';
+
+/**
+ * The request counter the model server exports (the name prometheus-fastapi-instrumentator and most Python
+ * servers use); prometheus-adapter serves its per-pod rate to the HPA under REQUEST_RATE_METRIC.
+ */
+const REQUEST_COUNTER = 'http_requests_total';
+const REQUEST_RATE_METRIC = 'http_requests_per_second';
 
 /** The region's infra stack, typed by cloud: the few cloud-specific pieces of a workloads stack read it. */
 export type RegionalInfraStack =
@@ -90,11 +100,39 @@ export class WorkloadsStack extends TerraformStack {
       dependsOn: platformReady,
     });
 
-    const prometheus = environment.workloads.prometheus;
+    const serving = environment.workloads.modelServing;
     this.monitoring = new RegionalMonitoring(this, 'monitoring', {
       externalLabels: { cloud: region.cloud, region: region.region, env: environment.name },
-      ...prometheus,
+      ...environment.workloads.prometheus,
+      customMetrics: serving.targetRequestsPerSecond ? [{ seriesName: REQUEST_COUNTER, metricName: REQUEST_RATE_METRIC }] : [],
       dependsOn: platformReady,
+    });
+
+    const gpuPool = region.nodePools.find((pool) => pool.role === 'gpu');
+    new PinnedRelease(this, 'model-serving', {
+      chart: { localPath: MODEL_SERVING_CHART_DIR },
+      releaseName: 'model-serving',
+      namespace: NAMESPACES.serving.name,
+      values: modelServingValues({
+        imageRepository: serving.image.repository,
+        imageTag: serving.image.tag,
+        imageDigest: serving.image.digest,
+        containerPort: serving.containerPort,
+        minReplicas: serving.minReplicas,
+        maxReplicas: serving.maxReplicas,
+        targetCpuUtilizationPercent: serving.targetCpuUtilizationPercent,
+        customMetric: serving.targetRequestsPerSecond ? { name: REQUEST_RATE_METRIC, targetAverageValue: serving.targetRequestsPerSecond } : undefined,
+        cpuMillicores: serving.cpuMillicores,
+        memoryMiB: serving.memoryMiB,
+        gpuCount: serving.gpusPerReplica,
+        gpuType: serving.gpusPerReplica > 0 ? gpuPool?.gpu?.type : undefined,
+        domain: environment.domain,
+        regionName: region.region,
+        gatewayParentRef: { name: GATEWAY_NAME, namespace: NAMESPACES.gateway.name, sectionName: GATEWAY_HTTPS_LISTENER },
+        modelVolumeSizeGiB: serving.modelVolumeSizeGiB,
+      }),
+      // Routes need the Gateway API CRDs, the ServiceMonitor its CRD, the pods the quota's LimitRange defaults.
+      dependsOn: [this.gateway.ready, this.monitoring.prometheus, ...this.baseline.dependables],
     });
   }
 

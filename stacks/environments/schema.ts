@@ -137,6 +137,8 @@ const workloads = z.strictObject({
     image: z.strictObject({
       repository: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, { error: 'must be an image repository such as ghcr.io/acme/model-server' }),
       tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: 'must be an image tag such as 1.4.2' }),
+      /** Pins the exact image; the tag is then informational. Recommended for staging and prod. */
+      digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: 'must be an image digest such as sha256:<64 hex digits>' }).optional(),
     }),
     containerPort: z.number().int().min(1024, { error: 'must be an unprivileged port (1024-65535): the container runs as non-root' }).max(65535, { error: 'must be at most 65535' }),
     minReplicas: positiveInt('replicas'),

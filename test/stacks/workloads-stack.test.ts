@@ -134,4 +134,21 @@ describe('WorkloadsStack', () => {
     const gkeIssuer = Object.values((dev['gcp-europe-west1'] as { locals: Record<string, string> }).locals);
     expect(gkeIssuer).toContain('${trimsuffix("https://container.googleapis.com/v1/projects/skyline-dev/locations/europe-west1/clusters/skyline-dev", "/")}');
   });
+
+  it('deploys the model server into ml-serving, behind the gateway, on GPUs only where the environment asks', () => {
+    const serving = (stack: TerraformJson) => releaseValues(stack, /model-serving_chart/) as Record<string, Record<string, unknown>>;
+    const devAws = serving(dev['aws-us-west-2']);
+    expect(devAws.gpu).toEqual({ count: 0, type: '' });
+    expect(devAws.routes).toMatchObject({ domain: 'ml.example.com', region: 'us-west-2', parentRef: { name: 'regional', namespace: 'envoy-gateway-system', sectionName: 'https' } });
+    expect((devAws.autoscaling.customMetric as Record<string, unknown>).enabled).toBe(false);
+    expect(serving(prod['aws-us-west-2']).gpu).toEqual({ count: 1, type: 'nvidia-l4' });
+    expect(serving(prod['azure-centralindia']).gpu).toEqual({ count: 1, type: 'nvidia-tesla-t4' });
+    expect(serving(prod['gcp-europe-west1']).autoscaling.customMetric).toEqual({ enabled: true, name: 'http_requests_per_second', targetAverageValue: '20' });
+    const release = resourcesOfType(prod['gcp-europe-west1'], 'helm_release').find((candidate) => candidate.name === 'model-serving')!;
+    expect(release.namespace).toMatch(/^(ml-serving|\$\{kubernetes_namespace_v1\.baseline_ml-serving_)/);
+    expect(release.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^helm_release\.gateway_release_/), expect.stringMatching(/^helm_release\.monitoring_prometheus_release_/)]));
+    // prometheus-adapter serves the request rate the HPA scales on, from the server's request counter.
+    const adapterRules = (releaseValues(prod['gcp-europe-west1'], /^prometheus-adapter$/).rules as Record<string, Record<string, unknown>[]>).custom;
+    expect(adapterRules).toEqual([expect.objectContaining({ seriesQuery: 'http_requests_total{namespace!="",pod!=""}', name: { matches: '^http_requests_total$', as: 'http_requests_per_second' } })]);
+  });
 });

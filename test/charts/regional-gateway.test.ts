@@ -1,0 +1,174 @@
+/**
+ * The regional-gateway chart, rendered by the real helm with the values the
+ * workloads stacks of dev and prod actually synthesize for each cloud, then
+ * checked by helm lint, kubernetes-validate (built-in kinds), checkov, and
+ * targeted assertions on the gateway, certificate and issuer.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { NAMESPACES } from '../../constructs/workloads/namespaces';
+import { resourcesOfType, synthEnvironment } from '../helpers/synth';
+import { toolPath } from '../helpers/tools';
+
+const CHART_DIR = join(__dirname, '..', '..', 'constructs', 'workloads', 'charts', 'regional-gateway');
+const KUBERNETES_VERSION = '1.33.0';
+const NAMESPACE = NAMESPACES.gateway.name;
+/** Kinds that come from CRDs (Gateway API, Envoy Gateway, cert-manager): kubernetes-validate has no schema for them. */
+const CUSTOM_KINDS = new Set(['EnvoyProxy', 'GatewayClass', 'Gateway', 'HTTPRoute', 'Certificate', 'ClusterIssuer']);
+
+interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly spec: Record<string, unknown>;
+  readonly rules?: unknown[];
+  readonly subjects?: unknown[];
+}
+
+function run(command: string, args: string[]) {
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true' } });
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** The chart values each workloads stack of an environment synthesizes, by `<env>-<region>`. */
+function synthesizedValues(environment: string): Record<string, object> {
+  return Object.fromEntries(
+    Object.entries(synthEnvironment(environment))
+      .filter(([name]) => name.endsWith('-workloads'))
+      .map(([name, stack]) => {
+        const release = resourcesOfType(stack, 'helm_release').find((candidate) => candidate.name === 'regional-gateway');
+        if (!release) throw new Error(`${name} installs no regional-gateway release`);
+        return [name.replace(/-workloads$/, ''), JSON.parse((release.values as string[])[0]) as object];
+      }),
+  );
+}
+
+const VALUE_SETS = { ...synthesizedValues('dev'), ...synthesizedValues('prod') };
+const RENDERS = Object.keys(VALUE_SETS);
+
+let workDir: string;
+const lintOutput: Record<string, { status: number | null; text: string }> = {};
+const rendered: Record<string, Manifest[]> = {};
+
+function only(render: string, kind: string): Manifest {
+  const matches = rendered[render].filter((manifest) => manifest.kind === kind);
+  if (matches.length !== 1) throw new Error(`${render}: expected one ${kind}, found ${matches.length}`);
+  return matches[0];
+}
+
+beforeAll(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'regional-gateway-chart-'));
+  mkdirSync(join(workDir, 'rendered'));
+  mkdirSync(join(workDir, 'builtin'));
+  for (const [render, values] of Object.entries(VALUE_SETS)) {
+    const valuesFile = join(workDir, `${render}.values.yaml`);
+    writeFileSync(valuesFile, stringify(values));
+    const args = [CHART_DIR, '--namespace', NAMESPACE, '--kube-version', KUBERNETES_VERSION, '--values', valuesFile];
+    const lint = run(toolPath('helm'), ['lint', '--strict', ...args]);
+    lintOutput[render] = { status: lint.status, text: lint.stdout + lint.stderr };
+    const template = run(toolPath('helm'), ['template', 'regional-gateway', ...args]);
+    if (template.status !== 0) throw new Error(`helm template failed for ${render}:\n${template.stderr}`);
+    writeFileSync(join(workDir, 'rendered', `${render}.yaml`), template.stdout);
+    rendered[render] = parseAllDocuments(template.stdout).map((document) => document.toJS() as Manifest).filter(Boolean);
+    const builtin = rendered[render].filter((manifest) => !CUSTOM_KINDS.has(manifest.kind));
+    writeFileSync(join(workDir, 'builtin', `${render}.yaml`), builtin.map((manifest) => stringify(manifest)).join('---\n'));
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('regional-gateway chart', () => {
+  it('is rendered for every region of dev and prod', () => {
+    expect(RENDERS.sort()).toEqual(['dev-aws-us-west-2', 'dev-azure-centralindia', 'dev-gcp-europe-west1', 'prod-aws-us-west-2', 'prod-azure-centralindia', 'prod-gcp-europe-west1']);
+  });
+
+  it.each(RENDERS)('%s: passes helm lint --strict', (render) => {
+    expect(lintOutput[render].text).not.toMatch(/\[(WARNING|ERROR)\]/);
+    expect(lintOutput[render].status).toBe(0);
+  });
+
+  it('rejects a misspelt value (strict values.schema.json)', () => {
+    const valuesFile = join(workDir, 'misspelt.values.yaml');
+    writeFileSync(valuesFile, stringify({ ...VALUE_SETS['dev-aws-us-west-2'], gatewayNmae: 'x' }));
+    const result = run(toolPath('helm'), ['template', 'regional-gateway', CHART_DIR, '--values', valuesFile]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("additional properties 'gatewayNmae' not allowed");
+  });
+
+  it('validates every built-in object against the Kubernetes 1.33 schemas', () => {
+    const files = RENDERS.map((render) => join(workDir, 'builtin', `${render}.yaml`));
+    const result = run(toolPath('kubernetesValidate'), ['--strict', '--kubernetes-version', KUBERNETES_VERSION, ...files]);
+    const lines = result.stdout.split('\n').filter((line) => line.trim() !== '');
+    const expected = RENDERS.flatMap((render) =>
+      rendered[render]
+        .filter((manifest) => !CUSTOM_KINDS.has(manifest.kind))
+        .map((manifest) => `INFO ${join(workDir, 'builtin', `${render}.yaml`)} passed for resource ${manifest.kind.toLowerCase()}/${manifest.metadata.name} against version 1.33`),
+    );
+    expect(expected.length).toBe(RENDERS.length * 3);
+    expect(lines.sort()).toEqual(expected.sort());
+  }, 60_000);
+
+  it('has no checkov finding', () => {
+    const result = run(toolPath('checkov'), ['--directory', join(workDir, 'rendered'), '--framework', 'kubernetes', '--skip-download', '--output', 'json']);
+    const report = JSON.parse(result.stdout) as { summary: { passed: number; failed: number; parsing_errors: number }; results: { failed_checks: { check_id: string; resource: string }[] } };
+    expect(report.results.failed_checks.map((check) => `${check.check_id} ${check.resource}`)).toEqual([]);
+    expect(report.summary.parsing_errors).toBe(0);
+    expect(report.summary.passed).toBeGreaterThan(0);
+  }, 120_000);
+
+  describe.each(RENDERS)('%s', (render) => {
+    it('binds the proxies Service to the reserved address the cloud way', () => {
+      const service = ((only(render, 'EnvoyProxy').spec.provider as Record<string, Record<string, Record<string, unknown>>>).kubernetes.envoyService);
+      expect(service).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+      if (render.includes('-aws-')) {
+        expect(service.annotations).toMatchObject({ 'service.beta.kubernetes.io/aws-load-balancer-eip-allocations': expect.stringMatching(/aws_eip/) });
+        expect(service.loadBalancerIP).toBeUndefined();
+      } else if (render.includes('-gcp-')) {
+        expect(service.loadBalancerIP).toMatch(/google_compute_address/);
+      } else {
+        expect(service.annotations).toMatchObject({ 'service.beta.kubernetes.io/azure-pip-name': expect.stringMatching(/azurerm_public_ip/) });
+      }
+    });
+
+    it('runs the proxies restricted: non-root, no capabilities, read-only root filesystem', () => {
+      const deployment = ((only(render, 'EnvoyProxy').spec.provider as Record<string, Record<string, Record<string, Record<string, unknown>>>>).kubernetes.envoyDeployment);
+      expect(deployment.pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(deployment.container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(deployment.replicas).toBe(render.startsWith('prod') ? 3 : 2);
+    });
+
+    it('terminates TLS for routes from ml-serving only, and redirects plain HTTP', () => {
+      const listeners = only(render, 'Gateway').spec.listeners as Record<string, unknown>[];
+      expect(listeners).toEqual([
+        { name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } },
+        {
+          name: 'https', protocol: 'HTTPS', port: 443,
+          tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'regional-tls' }] },
+          allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'ml-serving' } } } },
+        },
+      ]);
+      expect(only(render, 'HTTPRoute').spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+    });
+
+    it('certifies both names through DNS-01 on Route53 with the keyless role', () => {
+      const domain = render.startsWith('prod') ? 'prod.ml.example.com' : 'ml.example.com';
+      const region = render.split('-').slice(2).join('-');
+      expect(only(render, 'Certificate').spec.dnsNames).toEqual([`api.${domain}`, `${region}.api.${domain}`]);
+      const acme = only(render, 'ClusterIssuer').spec.acme as Record<string, Record<string, unknown>[]>;
+      expect(acme.solvers).toEqual([
+        { dns01: { route53: { region: 'us-west-2', role: expect.stringMatching(/aws_iam_role\.dns01-identity/), auth: { kubernetes: { serviceAccountRef: { name: 'route53-dns01' } } } } } },
+      ]);
+    });
+
+    it('lets cert-manager mint tokens for the Route53 service account and nothing else', () => {
+      expect(only(render, 'Role').rules).toEqual([{ apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: ['route53-dns01'], verbs: ['create'] }]);
+      expect(only(render, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'cert-manager', namespace: 'cert-manager' }]);
+    });
+  });
+});
