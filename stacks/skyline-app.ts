@@ -3,6 +3,7 @@ import { AwsInfraStack } from './aws-infra-stack';
 import { AzureInfraStack } from './azure-infra-stack';
 import type { AwsRegionConfig, EnvironmentConfig, RegionConfig } from './environments/schema';
 import { GcpInfraStack } from './gcp-infra-stack';
+import { GlobalStack } from './global-stack';
 import { WorkloadsStack, type RegionalInfraStack } from './workloads-stack';
 
 /** Stack name contract: `<env>-<region key>-<layer>`, e.g. `dev-aws-us-west-2-infra`. */
@@ -10,7 +11,7 @@ export function stackName(environment: EnvironmentConfig, regionKey: string, lay
   return `${environment.name}-${regionKey}-${layer}`;
 }
 
-/** Adds every stack of one environment to `app`, in dependency order: all infra stacks, then all workloads stacks. */
+/** Adds every stack of one environment to `app`, in dependency order: infra, workloads, then `<env>-global`. */
 export function addEnvironment(app: App, environment: EnvironmentConfig): TerraformStack[] {
   const regions = Object.entries(environment.regions);
   const infra = regions.map(([regionKey, region]) => ({ regionKey, region, infra: addInfraStack(app, environment, regionKey, region) }));
@@ -19,7 +20,12 @@ export function addEnvironment(app: App, environment: EnvironmentConfig): Terraf
     ({ regionKey, region, infra: regionalInfra }) =>
       new WorkloadsStack(app, stackName(environment, regionKey, 'workloads'), { environment, regionKey, region, infra: regionalInfra, dnsAccount }),
   );
-  return [...infra.map(({ infra: regionalInfra }) => regionalInfra.stack), ...workloads];
+  const global = new GlobalStack(app, `${environment.name}-global`, {
+    environment,
+    dnsAccount,
+    regions: infra.map((entry, index) => ({ regionKey: entry.regionKey, region: entry.region, infra: entry.infra.stack, workloads: workloads[index] })),
+  });
+  return [...infra.map(({ infra: regionalInfra }) => regionalInfra.stack), ...workloads, global];
 }
 
 function addInfraStack(app: App, environment: EnvironmentConfig, regionKey: string, region: RegionConfig): RegionalInfraStack {

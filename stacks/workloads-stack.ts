@@ -4,7 +4,10 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { Fn, TerraformStack, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import { ClusterFederation, type ClusterFederationProps } from '../constructs/aws/cluster-federation';
 import { Dns01Identity } from '../constructs/aws/dns01-identity';
+import type { WorkloadIdentity } from '../constructs/aws/workload-identity';
+import { serviceAccountOf } from '../constructs/common/bundled-services';
 import { globalApiHostname, regionalApiHostname } from '../constructs/common/hostnames';
 import { AwsLoadBalancerController } from '../constructs/workloads/aws-load-balancer-controller';
 import { ClusterBaseline, GKE_METADATA_SERVER_ENDPOINTS, type ClusterBaselineProps } from '../constructs/workloads/cluster-baseline';
@@ -52,6 +55,11 @@ export class WorkloadsStack extends TerraformStack {
   readonly baseline: ClusterBaseline;
   readonly gateway: RegionalGateway;
   readonly monitoring: RegionalMonitoring;
+  /**
+   * The AWS role this region's failover controller runs as: the infra stack's IRSA role on EKS, a role federated
+   * with the cluster's issuer elsewhere. The global stack grants it Route53 access to the zone it owns.
+   */
+  readonly failoverIdentity: WorkloadIdentity;
 
   constructor(scope: Construct, id: string, props: WorkloadsStackProps) {
     super(scope, id);
@@ -83,12 +91,17 @@ export class WorkloadsStack extends TerraformStack {
     });
     const platformReady: ITerraformDependable[] = [...this.baseline.dependables, ...this.addCloudAddons(infra, region.region)];
 
+    const federation = new ClusterFederation(this, 'aws-federation', { issuer: oidcIssuer(infra, region) });
     const dns01 = new Dns01Identity(this, 'dns01-identity', {
       roleName: `skyline-${environment.name}-${props.regionKey}-dns01`,
       domain: environment.domain,
       serviceAccount: DNS01_SERVICE_ACCOUNT,
-      issuer: oidcIssuer(infra, region),
+      federation,
     });
+    this.failoverIdentity =
+      infra.cloud === 'aws'
+        ? infra.stack.serviceIdentities.failover
+        : federation.addWorkloadIdentity('failover-identity', `skyline-${environment.name}-${props.regionKey}-failover`, serviceAccountOf('failover'));
     this.gateway = new RegionalGateway(this, 'gateway', {
       hostnames: [globalApiHostname(environment.domain), regionalApiHostname(environment.domain, region.region)],
       address: regional.gatewayAddress,
@@ -187,7 +200,7 @@ function clusterRanges(region: RegionConfig): Pick<ClusterBaselineProps, 'podCid
 }
 
 /** The cluster's OIDC issuer, as the DNS-01 role's trust needs it. */
-function oidcIssuer(infra: RegionalInfraStack, region: RegionConfig): ConstructorParameters<typeof Dns01Identity>[2]['issuer'] {
+function oidcIssuer(infra: RegionalInfraStack, region: RegionConfig): ClusterFederationProps['issuer'] {
   switch (infra.cloud) {
     case 'aws':
       return { providerArn: infra.stack.cluster.oidcProvider.arn, host: infra.stack.cluster.oidcIssuerHost };

@@ -1,7 +1,6 @@
-import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
-import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ServiceAccountRef } from '../common/bundled-services';
+import type { ClusterFederation } from './cluster-federation';
 import { WorkloadIdentity } from './workload-identity';
 
 export interface Dns01IdentityProps {
@@ -10,25 +9,23 @@ export interface Dns01IdentityProps {
   readonly domain: string;
   /** The service account cert-manager exchanges tokens of. */
   readonly serviceAccount: ServiceAccountRef;
-  /**
-   * The cluster's OIDC issuer: an existing IAM OIDC provider (EKS), or an issuer URL to create one for (GKE, AKS).
-   */
-  readonly issuer: { readonly providerArn: string; readonly host: string } | { readonly url: string };
+  /** The cluster's federation with AWS IAM. */
+  readonly federation: ClusterFederation;
 }
 
 /**
  * The AWS identity cert-manager uses for ACME DNS-01 on Route53, from any
  * cloud's cluster: a role assumable with the service account's projected
- * token (web identity federation, no keys), allowed to change only
- * `_acme-challenge` TXT records under the domain. It needs no hosted-zone ID,
- * so it does not depend on the global stack that owns the zone.
+ * token (no keys), allowed to change only `_acme-challenge` TXT records under
+ * the domain. It needs no hosted-zone ID, so it does not depend on the global
+ * stack that owns the zone.
  */
 export class Dns01Identity extends Construct {
   readonly roleArn: string;
 
   constructor(scope: Construct, id: string, props: Dns01IdentityProps) {
     super(scope, id);
-    const issuer = 'url' in props.issuer ? this.federate(props.issuer.url) : props.issuer;
+    const { issuer } = props.federation;
     const identity = new WorkloadIdentity(this, 'identity', {
       roleName: props.roleName,
       oidcProviderArn: issuer.providerArn,
@@ -53,13 +50,5 @@ export class Dns01Identity extends Construct {
       },
     ]);
     this.roleArn = identity.roleArn;
-  }
-
-  /** An IAM OIDC provider for a non-EKS cluster's issuer (AKS issuers end with a slash; IAM keys have none). */
-  private federate(issuerUrl: string): { providerArn: string; host: string } {
-    const url = new TerraformLocal(this, 'issuer-url', Fn.trimsuffix(issuerUrl, '/')).asString;
-    const provider = new IamOpenidConnectProvider(this, 'cluster-issuer', { url, clientIdList: ['sts.amazonaws.com'] });
-    // Locals, so the trust policy references them instead of embedding quoted function calls in its JSON.
-    return { providerArn: provider.arn, host: new TerraformLocal(this, 'issuer-host', Fn.replace(url, 'https://', '')).asString };
   }
 }

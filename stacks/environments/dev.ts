@@ -13,6 +13,12 @@ export const dev: EnvironmentConfigInput = {
   logRetentionDays: 30,
   noncurrentVersionRetentionDays: 7,
   tags: { project: 'skyline', environment: 'dev' },
+  dns: {
+    healthCheckIntervalSeconds: 30,
+    healthCheckRegions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'],
+    measureLatency: false,
+    recordTtlSeconds: 60,
+  },
   workloads: {
     acme: { email: 'platform@example.com', server: 'staging' },
     gatewayReplicas: 2,

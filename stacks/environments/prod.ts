@@ -9,6 +9,12 @@ export const prod: EnvironmentConfigInput = {
   logRetentionDays: 365,
   noncurrentVersionRetentionDays: 90,
   tags: { project: 'skyline', environment: 'prod' },
+  dns: {
+    healthCheckIntervalSeconds: 10,
+    healthCheckRegions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'],
+    measureLatency: false,
+    recordTtlSeconds: 60,
+  },
   workloads: {
     acme: { email: 'platform@example.com', server: 'production' },
     gatewayReplicas: 3,

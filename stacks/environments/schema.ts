@@ -117,6 +117,24 @@ const backend = z.discriminatedUnion(
 
 const positiveInt = (unit: string) => z.number().int().min(1, { error: `must be a whole number of ${unit}, 1 or more` });
 
+/** Regions Route53 health checkers probe from (the API's closed list). */
+export const ROUTE53_CHECKER_REGIONS = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'] as const;
+
+/** Global DNS: the zone, and the Route53 health checks that are the data-plane safety net. */
+const dns = z.strictObject({
+  /** An existing public hosted zone for `domain`; absent, the global stack creates one. */
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: 'must be a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ' }).optional(),
+  /** 10 (fast, costs more) or 30 seconds between checks from each checker region. */
+  healthCheckIntervalSeconds: z.union([z.literal(10), z.literal(30)], { error: 'must be 10 or 30: the only intervals Route53 health checks support' }),
+  healthCheckRegions: z
+    .array(z.enum(ROUTE53_CHECKER_REGIONS, { error: `must be a Route53 checker region: ${ROUTE53_CHECKER_REGIONS.join(', ')}` }))
+    .min(3, { error: 'must list at least 3 checker regions, so one region\'s network trouble cannot fail an endpoint' }),
+  /** Latency measurement costs extra and is off by default. */
+  measureLatency: z.boolean().default(false),
+  /** TTL of the regional A records; at most 60 s so a weight change reaches clients within a minute. */
+  recordTtlSeconds: z.number().int().min(5, { error: 'must be at least 5 seconds' }).max(60, { error: 'must be at most 60 seconds, or clients keep a failed region too long' }),
+});
+
 /** What runs in every cluster, sized per environment. */
 const workloads = z.strictObject({
   /** Let's Encrypt account and directory for the gateway certificate. */
@@ -171,6 +189,7 @@ export const environmentSchema = z.strictObject({
   tags: z.record(z.string(), z.string()).default({}),
   /** Keyed by `<cloud>-<region>`, e.g. `aws-us-west-2`. */
   regions: z.record(z.string(), regionSchema),
+  dns,
   workloads,
 });
 
@@ -182,3 +201,4 @@ export type GcpRegionConfig = Extract<RegionConfig, { cloud: 'gcp' }>;
 export type AzureRegionConfig = Extract<RegionConfig, { cloud: 'azure' }>;
 export type NodePoolConfig = z.output<typeof nodePoolSchema>;
 export type WorkloadsConfig = z.output<typeof workloads>;
+export type DnsConfig = z.output<typeof dns>;

@@ -9,6 +9,12 @@ export const staging: EnvironmentConfigInput = {
   logRetentionDays: 90,
   noncurrentVersionRetentionDays: 30,
   tags: { project: 'skyline', environment: 'staging' },
+  dns: {
+    healthCheckIntervalSeconds: 30,
+    healthCheckRegions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'],
+    measureLatency: false,
+    recordTtlSeconds: 60,
+  },
   workloads: {
     acme: { email: 'platform@example.com', server: 'production' },
     gatewayReplicas: 2,

@@ -117,10 +117,10 @@ describe('WorkloadsStack', () => {
 
   it('lets cert-manager change only _acme-challenge TXT records, from one service account', () => {
     for (const stack of Object.values(dev)) {
-      const role = resourcesOfType(stack, 'aws_iam_role')[0];
+      const role = resourcesOfType(stack, 'aws_iam_role').find((candidate) => String(candidate.name).endsWith('-dns01'))!;
       const [trust] = policyOf(role, 'assume_role_policy').Statement;
       expect(Object.values((trust.Condition as Record<string, Record<string, string>>).StringEquals)).toEqual(['system:serviceaccount:cert-manager:route53-dns01', 'sts.amazonaws.com']);
-      const write = policyOf(resourcesOfType(stack, 'aws_iam_role_policy')[0]).Statement.find((statement) => statement.Sid === 'WriteChallengeRecordsOnly')!;
+      const write = policyOf(resourcesOfType(stack, 'aws_iam_role_policy').find((policy) => policy.name === 'acme-dns01')!).Statement.find((statement) => statement.Sid === 'WriteChallengeRecordsOnly')!;
       expect(write.Condition).toEqual({
         'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] },
         'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['_acme-challenge.ml.example.com', '_acme-challenge.*.ml.example.com'] },
@@ -150,5 +150,16 @@ describe('WorkloadsStack', () => {
     // prometheus-adapter serves the request rate the HPA scales on, from the server's request counter.
     const adapterRules = (releaseValues(prod['gcp-europe-west1'], /^prometheus-adapter$/).rules as Record<string, Record<string, unknown>[]>).custom;
     expect(adapterRules).toEqual([expect.objectContaining({ seriesQuery: 'http_requests_total{namespace!="",pod!=""}', name: { matches: '^http_requests_total$', as: 'http_requests_per_second' } })]);
+  });
+
+  it('gives the failover controllers of GKE and AKS an AWS role only their service account can assume', () => {
+    for (const region of ['gcp-europe-west1', 'azure-centralindia']) {
+      const role = resourcesOfType(dev[region], 'aws_iam_role').find((candidate) => candidate.name === `skyline-dev-${region}-failover`)!;
+      const [trust] = policyOf(role, 'assume_role_policy').Statement;
+      expect(Object.values((trust.Condition as Record<string, Record<string, string>>).StringEquals)).toEqual(['system:serviceaccount:skyline-system:failover', 'sts.amazonaws.com']);
+      // Its Route53 permissions come from the global stack, scoped to the zone.
+      expect(resourcesOfType(dev[region], 'aws_iam_role_policy').filter((policy) => String(policy.role).includes('failover'))).toEqual([]);
+    }
+    expect(resourcesOfType(dev['aws-us-west-2'], 'aws_iam_role').map((role) => role.name)).toEqual(['skyline-dev-aws-us-west-2-dns01']);
   });
 });

@@ -196,6 +196,14 @@ describe('config validation: each message names the field, the bad value and the
     expect(problemAt(problemsOf({ workloads: { modelServing: { minReplicas: 5 } } }), 'workloads.modelServing.minReplicas').message).toMatch(/greater than maxReplicas 3/);
   });
 
+  it('rejects health checks Route53 cannot run, or too few checker regions, or a TTL over 60 s', () => {
+    const problems = problemsOf({ dns: { healthCheckIntervalSeconds: 15, healthCheckRegions: ['us-east-1', 'eu-west-1'], recordTtlSeconds: 300 } });
+    expect(problemAt(problems, 'dns.healthCheckIntervalSeconds')).toMatchObject({ value: 15, message: 'must be 10 or 30: the only intervals Route53 health checks support' });
+    expect(problemAt(problems, 'dns.healthCheckRegions').message).toMatch(/at least 3 checker regions/);
+    expect(problemAt(problems, 'dns.recordTtlSeconds').message).toMatch(/at most 60 seconds/);
+    expect(problemAt(problemsOf({ dns: { healthCheckRegions: ['us-east-1', 'us-west-2', 'eu-central-1'] } }), 'dns.healthCheckRegions[2]').message).toMatch(/must be a Route53 checker region/);
+  });
+
   it('reports every problem at once, in a message that lists them', () => {
     const override = { regions: { 'aws-us-west-2': { modelBucketName: 'BAD', apiAllowedCidrs: ['0.0.0.0/0'] } } };
     expect(() => loadEnvironment('dev', { config: [override] })).toThrow(
