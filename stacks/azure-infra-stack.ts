@@ -3,6 +3,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AksCluster } from '../constructs/azure/cluster';
+import { AksControlPlaneLogs } from '../constructs/azure/control-plane-logs';
 import { ModelStorage } from '../constructs/azure/model-storage';
 import { AzureNetwork } from '../constructs/azure/network';
 import { AzureGatewayAddress } from '../constructs/azure/gateway-address';
@@ -74,6 +75,12 @@ export class AzureInfraStack extends TerraformStack implements RegionalInfra {
       serviceCidr: region.network.serviceCidr,
       skuTier: environment.deletionProtection ? 'Standard' : 'Free',
       preventDestroy: environment.deletionProtection,
+    });
+    new AksControlPlaneLogs(this, 'control-plane-logs', {
+      ...placement,
+      name,
+      clusterId: this.cluster.clusterId,
+      retentionDays: environment.logRetentionDays,
     });
     for (const pool of region.nodePools.filter((candidate) => candidate !== systemPool)) {
       new AksNodePool(this, `node-pool-${pool.name}`, {

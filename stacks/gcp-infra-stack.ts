@@ -36,7 +36,8 @@ export class GcpInfraStack extends TerraformStack implements RegionalInfra {
     const provider = new GoogleProvider(this, 'google', { project: region.projectId, region: region.region });
     // Not the defaultLabels prop: cdktf snake-cases map keys in provider blocks (managed-by -> managed_by),
     // which would make these labels differ from the tags on the other clouds. Overrides are written verbatim.
-    provider.addOverride('default_labels', gcpLabels({ ...environment.tags, 'skyline-region': props.regionKey, 'managed-by': 'cdktf' }));
+    const labels = gcpLabels({ ...environment.tags, 'skyline-region': props.regionKey, 'managed-by': 'cdktf' });
+    provider.addOverride('default_labels', labels);
 
     const name = `skyline-${environment.name}`;
     const network = new GcpNetwork(this, 'network', {
@@ -61,6 +62,7 @@ export class GcpInfraStack extends TerraformStack implements RegionalInfra {
       apiAllowedCidrs: region.apiAllowedCidrs,
       adminPrincipals: region.adminPrincipals,
       deletionProtection: environment.deletionProtection,
+      labels,
     });
     for (const pool of region.nodePools) {
       new GkeNodePool(this, `node-pool-${pool.name}`, {

@@ -84,6 +84,8 @@ export function aksPoolSizing(pool: NodePoolConfig, placement: AksPoolPlacement)
     vnetSubnetId: placement.nodeSubnetId,
     osDiskType: 'Managed',
     osDiskSizeGb: pool.diskSizeGiB,
+    // Explicit rather than overlay's 250: the kubelet default elsewhere, and a bounded blast radius per node.
+    maxPods: 110,
     // The temporary pool AKS cycles nodes through when a VM size, zone or disk change would otherwise
     // need the pool destroyed (pool names: 1-12 lowercase alphanumerics).
     temporaryNameForRotation: `${pool.name.slice(0, 9)}tmp`,

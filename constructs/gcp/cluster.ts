@@ -53,6 +53,11 @@ export interface GkeClusterProps {
   readonly adminPrincipals: readonly string[];
   /** Refuse deletion of the cluster. */
   readonly deletionProtection: boolean;
+  /**
+   * Labels on the cluster resource itself (billing and inventory).
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -140,6 +145,9 @@ export class GkeCluster extends Construct {
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       loggingConfig: { enableComponents: [...GKE_LOGGING_COMPONENTS] },
       deletionProtection: props.deletionProtection,
+      resourceLabels: { ...props.labels },
+      // Pod-to-pod traffic on the same node goes through the VPC too, so flow logs and firewall rules see it.
+      enableIntranodeVisibility: true,
       // GKE cannot create a cluster without a node pool: it creates a one-node-per-zone default pool, then removes it.
       removeDefaultNodePool: true,
       initialNodeCount: 1,

@@ -46,6 +46,7 @@ describe('azure AksNodePool', () => {
       vnet_subnet_id: baseProps.nodeSubnetId,
       os_disk_type: 'Managed',
       os_disk_size_gb: 200,
+      max_pods: 110,
       tags: { 'managed-by': 'cdktf' },
     });
   });

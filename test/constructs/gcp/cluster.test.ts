@@ -16,6 +16,7 @@ const props: GkeClusterProps = {
   apiAllowedCidrs: ['198.51.100.0/24', '203.0.113.0/24'],
   adminPrincipals: ['group:platform-admins@example.com'],
   deletionProtection: true,
+  labels: { environment: 'test' },
 };
 
 function clusterOf(synthesized: string): Record<string, unknown> {
@@ -29,6 +30,10 @@ describe('gcp GkeCluster', () => {
 
   it('is a regional cluster on the minimum version, upgraded by its release channel', () => {
     expect(cluster).toMatchObject({ name: 'skyline-test', location: 'europe-west1', min_master_version: '1.33', release_channel: { channel: 'STABLE' } });
+  });
+
+  it('makes same-node pod traffic visible to flow logs, and labels the cluster', () => {
+    expect(cluster).toMatchObject({ enable_intranode_visibility: true, resource_labels: { environment: 'test' } });
   });
 
   it('removes the default node pool, which runs as the node service account while it exists', () => {
