@@ -1,7 +1,7 @@
 /**
  * The model-serving chart with exactly the values each workloads stack of
  * every environment synthesizes (nine value sets): it must lint, render and
- * validate against the Kubernetes 1.33 schemas for all of them. The chart's
+ * validate against the Kubernetes 1.33 and CRD schemas for all of them. The chart's
  * behaviour is asserted in model-serving.test.ts; this test proves the stacks
  * feed it values it accepts.
  */
@@ -13,12 +13,11 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { MODEL_SERVING_CHART_DIR } from '../../constructs/workloads/model-serving-values';
 import { NAMESPACES } from '../../constructs/workloads/namespaces';
 import { ENVIRONMENT_NAMES } from '../../stacks/environments/schema';
+import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
 import { resourcesOfType, synthEnvironment } from '../helpers/synth';
 import { toolPath } from '../helpers/tools';
 
 const KUBERNETES_VERSION = '1.33.0';
-/** Rendered from CRDs; their schemas are not in kubernetes-validate. */
-const CUSTOM_KINDS = new Set(['HTTPRoute', 'ServiceMonitor']);
 
 const VALUE_SETS: Record<string, object> = Object.fromEntries(
   ENVIRONMENT_NAMES.flatMap((environment) =>
@@ -33,7 +32,7 @@ const VALUE_SETS: Record<string, object> = Object.fromEntries(
 );
 
 let workDir: string;
-const results: Record<string, { lint: string; lintStatus: number | null; kinds: string[]; builtinFile: string }> = {};
+const results: Record<string, { lint: string; lintStatus: number | null; kinds: string[]; builtinFile: string; custom: object[] }> = {};
 
 beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), 'model-serving-environments-'));
@@ -46,8 +45,9 @@ beforeAll(() => {
     if (template.status !== 0) throw new Error(`helm template failed for ${name}:\n${template.stderr}`);
     const manifests = parseAllDocuments(template.stdout).map((document) => document.toJS() as { kind: string } | null).filter((manifest) => manifest !== null);
     const builtinFile = join(workDir, `${name}.yaml`);
-    writeFileSync(builtinFile, manifests.filter((manifest) => !CUSTOM_KINDS.has(manifest.kind)).map((manifest) => stringify(manifest)).join('---\n'));
-    results[name] = { lint: lint.stdout + lint.stderr, lintStatus: lint.status, kinds: manifests.map((manifest) => manifest.kind).sort(), builtinFile };
+    writeFileSync(builtinFile, manifests.filter((manifest) => !isCustomResource(manifest)).map((manifest) => stringify(manifest)).join('---\n'));
+    const custom = manifests.filter((manifest) => isCustomResource(manifest));
+    results[name] = { lint: lint.stdout + lint.stderr, lintStatus: lint.status, kinds: manifests.map((manifest) => manifest.kind).sort(), builtinFile, custom };
   }
 }, 120_000);
 
@@ -67,6 +67,13 @@ describe('model-serving chart with every environment’s synthesized values', ()
       ['Deployment', 'HTTPRoute', 'HTTPRoute', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceMonitor'].sort(),
     );
   });
+
+  it('validates the HTTPRoutes and ServiceMonitor of every render against their CRD schemas', () => {
+    for (const result of Object.values(results)) {
+      expect(result.custom).toHaveLength(3);
+      expect(validateCustomResources(result.custom)).toEqual([]);
+    }
+  }, 60_000);
 
   it('passes kubernetes-validate (1.33, strict) for every built-in object of every render', () => {
     const files = Object.values(results).map((result) => result.builtinFile);

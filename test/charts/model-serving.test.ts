@@ -1,8 +1,9 @@
 /**
  * The model-serving chart, rendered by the real helm for the chart's defaults
  * and three value sets built by modelServingValues; the output is checked by
- * helm lint, kubernetes-validate (Kubernetes 1.33 schemas), checkov, and
- * targeted assertions on the parsed manifests.
+ * helm lint, kubernetes-validate (Kubernetes 1.33 schemas), the CRD schemas
+ * of its custom resources, checkov, and targeted assertions on the parsed
+ * manifests.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { ENVOY_PROXY_LABELS } from '../../constructs/workloads/cluster-baseline';
 import { NAMESPACES } from '../../constructs/workloads/namespaces';
 import { MODEL_SERVING_CHART_DIR, modelServingValues, type ModelServingValues } from '../../constructs/workloads/model-serving-values';
+import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
 import { toolPath } from '../helpers/tools';
 
 const KUBERNETES_VERSION = '1.33.0';
@@ -20,8 +22,9 @@ const NAMESPACE = NAMESPACES.serving.name;
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 /**
  * Custom resources kubernetes-validate has no schema for (it would only warn).
- * They are skipped there by kind, and checked below by what they reference:
- * the Service, its ports and its labels.
+ * They are skipped there by kind, validated against their CRDs' schemas
+ * instead (Gateway API, prometheus-operator), and checked below by what they
+ * reference: the Service, its ports and its labels.
  */
 const CRD_KINDS = new Set(['HTTPRoute', 'ServiceMonitor']);
 
@@ -273,6 +276,22 @@ describe('model-serving chart', () => {
       expect(output.filter((line) => line.includes(negativeControl()))).toEqual([
         expect.stringMatching(/^ERROR .* did not validate for resource deployment\/model-serving against version 1\.33: spec: .*'replica'/),
       ]);
+    });
+  });
+
+  describe('custom resources against their CRD schemas (strict fields)', () => {
+    it.each(RENDER_NAMES)('%s: every HTTPRoute and ServiceMonitor is valid, and these are the only custom kinds', (name) => {
+      const custom = rendered[name].filter(isCustomResource);
+      // Every object is checked by kubernetes-validate or here, none by neither.
+      expect(custom.length).toBeGreaterThan(0);
+      for (const manifest of rendered[name]) expect(CRD_KINDS.has(manifest.kind)).toBe(isCustomResource(manifest));
+      expect(validateCustomResources(custom)).toEqual([]);
+    });
+
+    it('rejects a misspelt route field, so a pass above means something', () => {
+      const route = manifestsOf('dev', 'HTTPRoute')[0];
+      const broken = { ...route, spec: { ...route.spec, hostname: route.spec.hostnames } };
+      expect(validateCustomResources([broken])).toEqual([expect.stringMatching(/^HTTPRoute .*: spec: unknown field "hostname"$/)]);
     });
   });
 

@@ -1,8 +1,9 @@
 /**
  * The regional-gateway chart, rendered by the real helm with the values the
  * workloads stacks of dev and prod actually synthesize for each cloud, then
- * checked by helm lint, kubernetes-validate (built-in kinds), checkov, and
- * targeted assertions on the gateway, certificate and issuer.
+ * checked by helm lint, kubernetes-validate (built-in kinds), the upstream CRD
+ * schemas (custom kinds), checkov, and targeted assertions on the gateway,
+ * certificate and issuer.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,14 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { NAMESPACES } from '../../constructs/workloads/namespaces';
+import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
 import { resourcesOfType, synthEnvironment } from '../helpers/synth';
 import { toolPath } from '../helpers/tools';
 
 const CHART_DIR = join(__dirname, '..', '..', 'constructs', 'workloads', 'charts', 'regional-gateway');
 const KUBERNETES_VERSION = '1.33.0';
 const NAMESPACE = NAMESPACES.gateway.name;
-/** Kinds that come from CRDs (Gateway API, Envoy Gateway, cert-manager): kubernetes-validate has no schema for them. */
-const CUSTOM_KINDS = new Set(['EnvoyProxy', 'GatewayClass', 'Gateway', 'HTTPRoute', 'Certificate', 'ClusterIssuer']);
 
 interface Manifest {
   readonly apiVersion: string;
@@ -74,7 +74,7 @@ beforeAll(() => {
     if (template.status !== 0) throw new Error(`helm template failed for ${render}:\n${template.stderr}`);
     writeFileSync(join(workDir, 'rendered', `${render}.yaml`), template.stdout);
     rendered[render] = parseAllDocuments(template.stdout).map((document) => document.toJS() as Manifest).filter(Boolean);
-    const builtin = rendered[render].filter((manifest) => !CUSTOM_KINDS.has(manifest.kind));
+    const builtin = rendered[render].filter((manifest) => !isCustomResource(manifest));
     writeFileSync(join(workDir, 'builtin', `${render}.yaml`), builtin.map((manifest) => stringify(manifest)).join('---\n'));
   }
 }, 120_000);
@@ -107,11 +107,19 @@ describe('regional-gateway chart', () => {
     const lines = result.stdout.split('\n').filter((line) => line.trim() !== '');
     const expected = RENDERS.flatMap((render) =>
       rendered[render]
-        .filter((manifest) => !CUSTOM_KINDS.has(manifest.kind))
+        .filter((manifest) => !isCustomResource(manifest))
         .map((manifest) => `INFO ${join(workDir, 'builtin', `${render}.yaml`)} passed for resource ${manifest.kind.toLowerCase()}/${manifest.metadata.name} against version 1.33`),
     );
     expect(expected.length).toBe(RENDERS.length * 3);
     expect(lines.sort()).toEqual(expected.sort());
+  }, 60_000);
+
+  it('validates every custom resource against the upstream CRD schemas (Gateway API, Envoy Gateway, cert-manager)', () => {
+    for (const render of RENDERS) {
+      const custom = rendered[render].filter((manifest) => isCustomResource(manifest));
+      expect(custom.map((manifest) => manifest.kind).sort()).toEqual(['Certificate', 'ClusterIssuer', 'EnvoyProxy', 'Gateway', 'GatewayClass', 'HTTPRoute']);
+      expect(validateCustomResources(custom)).toEqual([]);
+    }
   }, 60_000);
 
   it('has no checkov finding', () => {

@@ -1,4 +1,4 @@
-/** Paths of the chart test tools that scripts/install-tools.sh puts in .tools/. */
+/** Paths of the chart test tools that scripts/install-tools.sh puts in .tools/, and of the CRD schemas it fetches. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './app-command';
@@ -9,6 +9,8 @@ export const TOOLS = {
   helm: join(TOOLS_DIR, 'bin', 'helm'),
   kubernetesValidate: join(TOOLS_DIR, 'venv', 'bin', 'kubernetes-validate'),
   checkov: join(TOOLS_DIR, 'venv', 'bin', 'checkov'),
+  /** A directory per API group of CRD YAML files, read by crd-validation.ts; complete whenever it exists. */
+  crds: join(TOOLS_DIR, 'crds'),
 } as const;
 
 export type ToolName = keyof typeof TOOLS;
