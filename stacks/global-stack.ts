@@ -1,9 +1,10 @@
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { globalApiHostname, regionalApiHostname } from '../constructs/common/hostnames';
+import { globalApiHostname, regionalApiHostname, regionalControlHostname } from '../constructs/common/hostnames';
 import { EndpointHealthCheck } from '../constructs/dns/endpoint-health-check';
 import { FailoverDnsAccess } from '../constructs/dns/failover-dns-access';
 import { LatencyAliasRecord } from '../constructs/dns/latency-alias-record';
@@ -11,6 +12,7 @@ import { RegionalEndpointRecords } from '../constructs/dns/regional-endpoint-rec
 import { configureBackend } from './backend';
 import type { AwsRegionConfig, EnvironmentConfig, RegionConfig } from './environments/schema';
 import type { RegionalInfra } from './regional-infra';
+import { inRoleOrder } from './region-order';
 import type { WorkloadsStack } from './workloads-stack';
 
 export interface GlobalRegion {
@@ -28,8 +30,6 @@ export interface GlobalStackProps {
   /** The AWS account that owns Route53. */
   readonly dnsAccount: AwsRegionConfig;
 }
-
-const ROLE_ORDER = { primary: 0, secondary: 1, tertiary: 2 } as const;
 
 /**
  * `<env>-global`: the hosted zone, one health check per regional endpoint, and
@@ -59,7 +59,7 @@ export class GlobalStack extends TerraformStack {
     this.zoneId = zone.zoneId;
 
     // Each region spills to the next by role (primary -> secondary -> tertiary -> primary).
-    const regions = [...props.regions].sort((a, b) => ROLE_ORDER[a.region.role] - ROLE_ORDER[b.region.role]);
+    const regions = inRoleOrder(props.regions);
     const endpoints = regions.map((entry) => {
       const hostname = regionalApiHostname(environment.domain, entry.region.region);
       const check = new EndpointHealthCheck(this, `health-check-${entry.regionKey}`, {
@@ -88,6 +88,14 @@ export class GlobalStack extends TerraformStack {
         apiHostname: globalApiHostname(environment.domain),
         latencyLabel: endpoint.region.latencyLabel,
         regionalHostname: endpoint.hostname,
+      });
+      // Where the other regions' failover controllers read this region's observations: never moved by failover.
+      new Route53Record(this, `control-${endpoint.regionKey}`, {
+        zoneId: this.zoneId,
+        name: regionalControlHostname(environment.domain, endpoint.region.region),
+        type: 'A',
+        ttl: environment.dns.recordTtlSeconds,
+        records: [...endpoint.addresses],
       });
       new FailoverDnsAccess(this, `failover-access-${endpoint.regionKey}`, {
         roleName: endpoint.workloads.failoverIdentity.role.name,

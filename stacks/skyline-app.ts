@@ -16,9 +16,10 @@ export function addEnvironment(app: App, environment: EnvironmentConfig): Terraf
   const regions = Object.entries(environment.regions);
   const infra = regions.map(([regionKey, region]) => ({ regionKey, region, infra: addInfraStack(app, environment, regionKey, region) }));
   const dnsAccount = route53Account(environment);
+  const fleet = infra.map((entry) => ({ region: entry.region, infra: entry.infra.stack }));
   const workloads = infra.map(
     ({ regionKey, region, infra: regionalInfra }) =>
-      new WorkloadsStack(app, stackName(environment, regionKey, 'workloads'), { environment, regionKey, region, infra: regionalInfra, dnsAccount }),
+      new WorkloadsStack(app, stackName(environment, regionKey, 'workloads'), { environment, regionKey, region, infra: regionalInfra, fleet, dnsAccount }),
   );
   const global = new GlobalStack(app, `${environment.name}-global`, {
     environment,

@@ -8,9 +8,10 @@ import { ClusterFederation, type ClusterFederationProps } from '../constructs/aw
 import { Dns01Identity } from '../constructs/aws/dns01-identity';
 import type { WorkloadIdentity } from '../constructs/aws/workload-identity';
 import { serviceAccountOf } from '../constructs/common/bundled-services';
-import { globalApiHostname, regionalApiHostname } from '../constructs/common/hostnames';
+import { globalApiHostname, regionalApiHostname, regionalControlHostname } from '../constructs/common/hostnames';
 import { AwsLoadBalancerController } from '../constructs/workloads/aws-load-balancer-controller';
 import { ClusterBaseline, GKE_METADATA_SERVER_ENDPOINTS, type ClusterBaselineProps } from '../constructs/workloads/cluster-baseline';
+import { FAILOVER_CHART_DIR, failoverValues } from '../constructs/workloads/failover-values';
 import { GpuDevicePlugin } from '../constructs/workloads/gpu-device-plugin';
 import { MODEL_SERVING_CHART_DIR, modelServingValues } from '../constructs/workloads/model-serving-values';
 import { RegionalMonitoring } from '../constructs/workloads/monitoring';
@@ -23,6 +24,7 @@ import { configureBackend } from './backend';
 import type { AwsRegionConfig, EnvironmentConfig, RegionConfig } from './environments/schema';
 import type { GcpInfraStack } from './gcp-infra-stack';
 import type { RegionalInfra } from './regional-infra';
+import { inRoleOrder } from './region-order';
 
 /**
  * The request counter the model server exports (the name prometheus-fastapi-instrumentator and most Python
@@ -31,17 +33,26 @@ import type { RegionalInfra } from './regional-infra';
 const REQUEST_COUNTER = 'http_requests_total';
 const REQUEST_RATE_METRIC = 'http_requests_per_second';
 
+
 /** The region's infra stack, typed by cloud: the few cloud-specific pieces of a workloads stack read it. */
 export type RegionalInfraStack =
   | { readonly cloud: 'aws'; readonly stack: AwsInfraStack }
   | { readonly cloud: 'gcp'; readonly stack: GcpInfraStack }
   | { readonly cloud: 'azure'; readonly stack: AzureInfraStack };
 
+/** One region of the environment, as the failover controllers see it. */
+export interface FleetRegion {
+  readonly region: RegionConfig;
+  readonly infra: RegionalInfra;
+}
+
 export interface WorkloadsStackProps {
   readonly environment: EnvironmentConfig;
   readonly regionKey: string;
   readonly region: RegionConfig;
   readonly infra: RegionalInfraStack;
+  /** Every region of the environment, this one included: the failover controller probes them all. */
+  readonly fleet: readonly FleetRegion[];
   /** The AWS region config that owns Route53 (the DNS-01 identity is created in its account). */
   readonly dnsAccount: AwsRegionConfig;
 }
@@ -103,7 +114,11 @@ export class WorkloadsStack extends TerraformStack {
         ? infra.stack.serviceIdentities.failover
         : federation.addWorkloadIdentity('failover-identity', `skyline-${environment.name}-${props.regionKey}-failover`, serviceAccountOf('failover'));
     this.gateway = new RegionalGateway(this, 'gateway', {
-      hostnames: [globalApiHostname(environment.domain), regionalApiHostname(environment.domain, region.region)],
+      hostnames: [
+        globalApiHostname(environment.domain),
+        regionalApiHostname(environment.domain, region.region),
+        regionalControlHostname(environment.domain, region.region),
+      ],
       address: regional.gatewayAddress,
       acmeEmail: environment.workloads.acme.email,
       acmeServer: environment.workloads.acme.server,
@@ -145,6 +160,54 @@ export class WorkloadsStack extends TerraformStack {
         modelVolumeSizeGiB: serving.modelVolumeSizeGiB,
       }),
       // Routes need the Gateway API CRDs, the ServiceMonitor its CRD, the pods the quota's LimitRange defaults.
+      dependsOn: [this.gateway.ready, this.monitoring.prometheus, ...this.baseline.dependables],
+    });
+
+    this.addFailoverController(props);
+  }
+
+  /** The failover controller of this region: it probes every region and moves Route53 weights by quorum. */
+  private addFailoverController(props: WorkloadsStackProps): void {
+    const { environment, region, infra } = props;
+    const { domain } = environment;
+    // Role order: each region spills to the next, as the global stack's spill records do.
+    const fleet = inRoleOrder(props.fleet);
+    const images = environment.workloads.serviceImages;
+    new PinnedRelease(this, 'failover', {
+      chart: { localPath: FAILOVER_CHART_DIR },
+      releaseName: 'failover',
+      namespace: NAMESPACES.system.name,
+      values: failoverValues({
+        imageRepository: `${images.registry}/skyline-failover`,
+        imageTag: images.tag,
+        config: {
+          instance: { name: 'failover', region: region.region },
+          env: environment.name,
+          domain,
+          regions: fleet.map((entry) => ({
+            name: entry.region.region,
+            cloud: entry.region.cloud,
+            // The address Route53's health checks probe too.
+            address: entry.infra.gatewayAddress.publicIps[0],
+            hostname: regionalApiHostname(domain, entry.region.region),
+          })),
+          peers: fleet
+            .filter((entry) => entry.region.region !== region.region)
+            .map((entry) => ({ region: entry.region.region, url: `https://${regionalControlHostname(domain, entry.region.region)}` })),
+          // Absent, the controller finds the zone by name: the global stack creates it after this stack.
+          dns: { kind: 'route53', hostedZoneId: environment.dns.hostedZoneId },
+          detection: { intervalSeconds: environment.dns.healthCheckIntervalSeconds, failureThreshold: 3, quorum: Math.floor(fleet.length / 2) + 1 },
+          // The global Alertmanager comes with the observability stack; until then transitions are logged and counted.
+          alerts: { kind: 'none' },
+        },
+        ...(infra.cloud === 'aws'
+          ? { serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': this.failoverIdentity.roleArn } }
+          : { awsRoleArn: this.failoverIdentity.roleArn }),
+        observationsRoute: {
+          hostname: regionalControlHostname(domain, region.region),
+          gatewayParentRef: { name: GATEWAY_NAME, namespace: NAMESPACES.gateway.name, sectionName: GATEWAY_HTTPS_LISTENER },
+        },
+      }),
       dependsOn: [this.gateway.ready, this.monitoring.prometheus, ...this.baseline.dependables],
     });
   }

@@ -37,7 +37,8 @@ describe('main.ts', () => {
     expect(aws.resourcesByType).toEqual(expect.arrayContaining([['aws_nat_gateway', 3], ['aws_eks_node_group', 3], ['aws_eks_cluster', 1]]));
     const summary = formatSummary(result.outdir, stacks);
     expect(summary).toMatch(/^Synthesized 7 stacks into .* \(\d+ resources\)/);
-    expect(summary).toMatch(/prod-aws-us-west-2-workloads: \d+ resources, 0 outputs, after prod-aws-us-west-2-infra\n/);
+    // Every workloads stack reads all three infra stacks: the failover controller probes every region.
+    expect(summary).toMatch(/prod-aws-us-west-2-workloads: \d+ resources, \d+ outputs, after prod-aws-us-west-2-infra, prod-gcp-europe-west1-infra, prod-azure-centralindia-infra\n/);
     expect(summary).toMatch(/prod-gcp-europe-west1-infra: \d+ resources, \d+ outputs\n {2}\S+ +\d+/);
     const json = JSON.parse(readFileSync(join(result.outdir, 'stacks', 'prod-aws-us-west-2-infra', 'cdk.tf.json'), 'utf8'));
     expect(json.terraform.backend.s3.key).toBe('skyline/prod-aws-us-west-2-infra.tfstate');

@@ -424,6 +424,13 @@ function networkPolicies(settings: Settings): PolicySpec[] {
     },
     {
       namespace: 'gateway',
+      name: 'allow-proxies-to-failover',
+      purpose: `The Envoy proxies forward the other regions' reads of the failover controllers' observations to ${ns('system')}.`,
+      podSelector: { matchLabels: { ...ENVOY_PROXY_LABELS } },
+      egress: [{ to: [namespacePeer(ns('system'))], ports: tcp(settings.servicesMetricsPort) }],
+    },
+    {
+      namespace: 'gateway',
       name: 'allow-xds',
       purpose: 'The Envoy proxies pull their configuration from the Envoy Gateway controller (xDS).',
       ingress: [{ from: [SAME_NAMESPACE], ports: tcp(CHART_PORTS.envoyGatewayXds) }],

@@ -4,6 +4,7 @@
  * fails `tsc`. The controller's config is built here as FailoverConfigInput and validated by the controller's
  * own zod schema at synth, so a config the controller would refuse at start never reaches a cluster.
  */
+import { Token } from 'cdktf';
 import { join } from 'node:path';
 import { ConfigError } from '../../services/common/src/config';
 import { parseFailoverConfig, type FailoverConfigInput } from '../../services/failover/src/config';
@@ -57,6 +58,12 @@ export interface FailoverProps {
   readonly memoryMiB?: number;
   /** Create the ServiceMonitor (needs the Prometheus operator's CRDs). @default true */
   readonly serviceMonitor?: boolean;
+  /**
+   * Publish GET /observations on the regional gateway for the other regions' controllers, at this name
+   * (`<region>.control.<domain>`).
+   * @default not published
+   */
+  readonly observationsRoute?: { readonly hostname: string; readonly gatewayParentRef: { readonly name: string; readonly namespace: string; readonly sectionName: string } };
   /** @default 30 */
   readonly scrapeIntervalSeconds?: number;
 }
@@ -103,6 +110,7 @@ export interface FailoverValues {
     readonly alertmanagerPort: number;
   };
   readonly serviceMonitor: { readonly enabled: boolean; readonly interval: string };
+  readonly route: { readonly enabled: boolean; readonly hostname: string; readonly parentRef: { readonly name: string; readonly namespace: string; readonly sectionName: string } };
 }
 
 const IMAGE_REPOSITORY = /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/;
@@ -168,6 +176,9 @@ export function failoverValues(props: FailoverProps): FailoverValues {
       alertmanagerPort: props.alertmanagerPort ?? 9093,
     },
     serviceMonitor: { enabled: props.serviceMonitor ?? true, interval: `${props.scrapeIntervalSeconds ?? 30}s` },
+    route: props.observationsRoute
+      ? { enabled: true, hostname: props.observationsRoute.hostname, parentRef: { ...props.observationsRoute.gatewayParentRef } }
+      : { enabled: false, hostname: 'unused.invalid', parentRef: { name: 'unused', namespace: 'unused', sectionName: 'unused' } },
   };
 }
 
@@ -186,7 +197,10 @@ function propProblems(props: FailoverProps): string[] {
   if (props.replicas !== undefined) check(Number.isInteger(props.replicas) && props.replicas >= 1 && props.replicas <= 5, 'replicas', props.replicas, 'must be a whole number from 1 to 5 (one leads, the rest stand by)');
   if (props.httpPort !== undefined) check(Number.isInteger(props.httpPort) && props.httpPort >= 1024 && props.httpPort <= 65535, 'httpPort', props.httpPort, 'must be a port from 1024 to 65535: the controller runs as non-root');
   if (props.leaseName !== undefined) check(DNS_LABEL.test(props.leaseName), 'leaseName', props.leaseName, 'must be a Kubernetes object name such as skyline-failover');
-  if (props.awsRoleArn !== undefined) check(ROLE_ARN.test(props.awsRoleArn), 'awsRoleArn', props.awsRoleArn, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/prod-failover');
+  // A reference to a role created by Terraform resolves at apply: only a literal ARN can be checked here.
+  if (props.awsRoleArn !== undefined && !Token.isUnresolved(props.awsRoleArn)) {
+    check(ROLE_ARN.test(props.awsRoleArn), 'awsRoleArn', props.awsRoleArn, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/prod-failover');
+  }
   if (props.peerTokenSecret !== undefined) check(DNS_LABEL.test(props.peerTokenSecret.name), 'peerTokenSecret.name', props.peerTokenSecret.name, 'must be a Secret name in skyline-system');
   if (props.alertmanagerNamespace !== undefined) check(DNS_LABEL.test(props.alertmanagerNamespace), 'alertmanagerNamespace', props.alertmanagerNamespace, 'must be a namespace name such as monitoring');
   if (props.alertmanagerPort !== undefined) check(Number.isInteger(props.alertmanagerPort) && props.alertmanagerPort >= 1 && props.alertmanagerPort <= 65535, 'alertmanagerPort', props.alertmanagerPort, 'must be a TCP port');

@@ -21,7 +21,7 @@ const ROUTE53_SERVICE_ACCOUNT = 'route53-dns01';
 const CERT_MANAGER_RELEASE = 'cert-manager';
 
 export interface RegionalGatewayProps {
-  /** Names served and certified: `api.<domain>` and `<region>.api.<domain>`. */
+  /** Names served and certified: `api.<domain>`, `<region>.api.<domain>` and `<region>.control.<domain>`. */
   readonly hostnames: readonly string[];
   /** Where the gateway's load balancer must come up (from the infra stack). */
   readonly address: GatewayAddressBinding;
@@ -41,7 +41,7 @@ export interface RegionalGatewayProps {
  * The region's public HTTPS endpoint: Envoy Gateway (Gateway API) with its
  * proxies behind a load balancer on the region's reserved static address, a
  * Let's Encrypt certificate issued by cert-manager over DNS-01, and HTTP
- * redirected to HTTPS. Routes attach from `ml-serving` only.
+ * redirected to HTTPS. Routes attach from `ml-serving` and `skyline-system` only.
  */
 export class RegionalGateway extends Construct {
   /** The release that last completes: dependents (routes) wait for it. */
@@ -78,7 +78,8 @@ export class RegionalGateway extends Construct {
         gatewayClassName: GATEWAY_CLASS_NAME,
         gatewayName: GATEWAY_NAME,
         hostnames: [...props.hostnames],
-        routeNamespace: NAMESPACES.serving.name,
+        // The model server's routes, and the failover controllers' observations route.
+        routeNamespaces: [NAMESPACES.serving.name, NAMESPACES.system.name],
         service: { annotations: props.address.serviceAnnotations, loadBalancerIP: props.address.loadBalancerIp ?? '' },
         envoy: {
           replicas: props.envoyReplicas ?? 2,

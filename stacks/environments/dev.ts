@@ -34,6 +34,7 @@ export const dev: EnvironmentConfigInput = {
       targetCpuUtilizationPercent: 70,
       modelVolumeSizeGiB: 10,
     },
+    serviceImages: { registry: 'ghcr.io/example', tag: '0.1.0' },
     servingQuota: { cpuCores: 8, memoryGiB: 16, gpus: 2, pods: 20 },
   },
   regions: {

@@ -31,6 +31,7 @@ export const prod: EnvironmentConfigInput = {
       targetRequestsPerSecond: 20,
       modelVolumeSizeGiB: 50,
     },
+    serviceImages: { registry: 'ghcr.io/example', tag: '0.1.0' },
     servingQuota: { cpuCores: 64, memoryGiB: 256, gpus: 12, pods: 100 },
   },
   regions: {

@@ -170,6 +170,11 @@ const workloads = z.strictObject({
     targetRequestsPerSecond: z.number().positive({ error: 'must be a positive request rate per pod' }).optional(),
     modelVolumeSizeGiB: positiveInt('GiB'),
   }),
+  /** Where the bundled services' images are: `<registry>/skyline-<service>:<tag>` (built from services/<service>/Dockerfile). */
+  serviceImages: z.strictObject({
+    registry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { error: 'must be an image registry path such as ghcr.io/acme' }),
+    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: 'must be an image tag such as 0.1.0' }).refine((tag) => tag !== 'latest', { error: 'must be a fixed release tag, not "latest"' }),
+  }),
   /** Ceiling of what ml-serving may request in each cluster. */
   servingQuota: z.strictObject({ cpuCores: positiveInt('cores'), memoryGiB: positiveInt('GiB'), gpus: z.number().int().min(0), pods: positiveInt('pods') }),
 });

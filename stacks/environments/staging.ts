@@ -31,6 +31,7 @@ export const staging: EnvironmentConfigInput = {
       targetRequestsPerSecond: 50,
       modelVolumeSizeGiB: 20,
     },
+    serviceImages: { registry: 'ghcr.io/example', tag: '0.1.0' },
     servingQuota: { cpuCores: 16, memoryGiB: 32, gpus: 2, pods: 40 },
   },
   regions: {

@@ -151,23 +151,25 @@ describe('regional-gateway chart', () => {
       expect(deployment.replicas).toBe(render.startsWith('prod') ? 3 : 2);
     });
 
-    it('terminates TLS for routes from ml-serving only, and redirects plain HTTP', () => {
+    it('terminates TLS for routes from ml-serving and skyline-system only, and redirects plain HTTP', () => {
       const listeners = only(render, 'Gateway').spec.listeners as Record<string, unknown>[];
       expect(listeners).toEqual([
         { name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } },
         {
           name: 'https', protocol: 'HTTPS', port: 443,
           tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'regional-tls' }] },
-          allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'ml-serving' } } } },
+          allowedRoutes: {
+            namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ml-serving', 'skyline-system'] }] } },
+          },
         },
       ]);
       expect(only(render, 'HTTPRoute').spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
     });
 
-    it('certifies both names through DNS-01 on Route53 with the keyless role', () => {
+    it('certifies the global, regional and control names through DNS-01 on Route53 with the keyless role', () => {
       const domain = render.startsWith('prod') ? 'prod.ml.example.com' : 'ml.example.com';
       const region = render.split('-').slice(2).join('-');
-      expect(only(render, 'Certificate').spec.dnsNames).toEqual([`api.${domain}`, `${region}.api.${domain}`]);
+      expect(only(render, 'Certificate').spec.dnsNames).toEqual([`api.${domain}`, `${region}.api.${domain}`, `${region}.control.${domain}`]);
       const acme = only(render, 'ClusterIssuer').spec.acme as Record<string, Record<string, unknown>[]>;
       expect(acme.solvers).toEqual([
         { dns01: { route53: { region: 'us-west-2', role: expect.stringMatching(/aws_iam_role\.dns01-identity/), auth: { kubernetes: { serviceAccountRef: { name: 'route53-dns01' } } } } } },

@@ -87,4 +87,14 @@ describe('GlobalStack', () => {
     }
     expect(policies.map((policy) => policy.role).join(' ')).toMatch(/identity-failover.*failover-identity.*failover-identity|failover-identity.*identity-failover/);
   });
+
+  it('publishes <region>.control.<domain> on each region\'s own addresses, never moved by failover', () => {
+    const control = records(dev).filter((record) => String(record.name).includes('.control.'));
+    expect(control.map((record) => record.name).sort()).toEqual(['centralindia.control.ml.example.com', 'europe-west1.control.ml.example.com', 'us-west-2.control.ml.example.com']);
+    for (const record of control) {
+      expect(record.weighted_routing_policy).toBeUndefined();
+      expect(record.ttl).toBeLessThanOrEqual(60);
+    }
+    expect(JSON.stringify(control.find((record) => record.name === 'us-west-2.control.ml.example.com')!.records)).toMatch(/aws_eip/);
+  });
 });

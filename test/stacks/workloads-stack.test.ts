@@ -108,9 +108,10 @@ describe('WorkloadsStack', () => {
     expect(azure['service.beta.kubernetes.io/azure-load-balancer-resource-group']).toMatch(/azurerm_resource_group/);
   });
 
-  it('serves api.<domain> and <region>.api.<domain> with a certificate from the configured ACME directory', () => {
+  it('serves api.<domain>, <region>.api.<domain> and <region>.control.<domain> with a certificate from the configured ACME directory', () => {
     const values = releaseValues(dev['gcp-europe-west1'], /gateway_chart/);
-    expect(values.hostnames).toEqual(['api.ml.example.com', 'europe-west1.api.ml.example.com']);
+    expect(values.hostnames).toEqual(['api.ml.example.com', 'europe-west1.api.ml.example.com', 'europe-west1.control.ml.example.com']);
+    expect(values.routeNamespaces).toEqual(['ml-serving', 'skyline-system']);
     expect(values.acme).toMatchObject({ server: 'https://acme-staging-v02.api.letsencrypt.org/directory' });
     expect((releaseValues(prod['gcp-europe-west1'], /gateway_chart/).acme as Record<string, string>).server).toBe('https://acme-v02.api.letsencrypt.org/directory');
   });
@@ -161,5 +162,28 @@ describe('WorkloadsStack', () => {
       expect(resourcesOfType(dev[region], 'aws_iam_role_policy').filter((policy) => String(policy.role).includes('failover'))).toEqual([]);
     }
     expect(resourcesOfType(dev['aws-us-west-2'], 'aws_iam_role').map((role) => role.name)).toEqual(['skyline-dev-aws-us-west-2-dns01']);
+  });
+
+  it('runs the failover controller with every region in role order, its peers on their control names, and Route53 access by its own identity', () => {
+    const values = (stack: TerraformJson) => releaseValues(stack, /failover_chart/) as Record<string, Record<string, unknown>>;
+    const gcp = values(dev['gcp-europe-west1']);
+    const config = gcp.config as { instance: { region: string }; regions: { name: string; hostname: string; address: string }[]; peers: { region: string; url: string }[]; dns: Record<string, unknown>; detection: Record<string, number> };
+    expect(config.instance.region).toBe('europe-west1');
+    expect(config.regions.map((region) => region.name)).toEqual(['us-west-2', 'europe-west1', 'centralindia']);
+    expect(config.regions.map((region) => region.hostname)).toEqual(['us-west-2.api.ml.example.com', 'europe-west1.api.ml.example.com', 'centralindia.api.ml.example.com']);
+    expect(config.regions[0].address).toMatch(/aws_eip/);
+    expect(config.peers).toEqual([
+      { region: 'us-west-2', url: 'https://us-west-2.control.ml.example.com' },
+      { region: 'centralindia', url: 'https://centralindia.control.ml.example.com' },
+    ]);
+    // No zone ID: the controller finds the zone the global stack creates after it.
+    expect(config.dns).toEqual({ kind: 'route53' });
+    expect(config.detection).toEqual({ intervalSeconds: 30, failureThreshold: 3, quorum: 2 });
+    expect(gcp.awsWebIdentity).toMatchObject({ enabled: true, roleArn: expect.stringMatching(/aws_iam_role\.aws-federation_failover-identity_role_/) });
+    expect(gcp.route).toEqual({ enabled: true, hostname: 'europe-west1.control.ml.example.com', parentRef: { name: 'regional', namespace: 'envoy-gateway-system', sectionName: 'https' } });
+    const aws = values(dev['aws-us-west-2']);
+    expect(aws.awsWebIdentity).toMatchObject({ enabled: false });
+    expect((aws.serviceAccount as Record<string, Record<string, string>>).annotations['eks.amazonaws.com/role-arn']).toMatch(/cluster_identity-failover_role/);
+    expect((values(prod['aws-us-west-2']).config as { detection: Record<string, number> }).detection.intervalSeconds).toBe(10);
   });
 });

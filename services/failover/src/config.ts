@@ -89,7 +89,14 @@ export const failoverConfigSchema = z
     peerToken: z.string().min(16, { message: 'must be at least 16 characters; generate one with `openssl rand -hex 32`' }).optional(),
     dns: z.strictObject({
       kind: z.literal('route53', { message: 'must be route53' }),
-      hostedZoneId: z.string({ message: 'must be the ID of the hosted zone of the domain, such as Z0123456789ABCDEFGHIJ' }).regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, { message: 'must be a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ' }),
+      /**
+       * The hosted zone of the domain. Absent, the public zone named exactly `<domain>.` is looked up at start: the
+       * workloads stacks deploy the controller before the global stack creates the zone, so they cannot know its ID.
+       */
+      hostedZoneId: z
+        .string({ message: 'must be the ID of the hosted zone of the domain, such as Z0123456789ABCDEFGHIJ' })
+        .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, { message: 'must be a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ' })
+        .optional(),
       /** Route53 is global; its API is signed for us-east-1 in the aws partition. */
       signingRegion: z.string().min(1).default('us-east-1'),
       insyncTimeoutSeconds: seconds('how long to wait for a change to reach INSYNC').default(120),

@@ -245,11 +245,12 @@ describe('ClusterBaseline', () => {
       expect(policy('envoy-gateway-system/allow-clients-to-proxies').podSelector).toEqual(ENVOY_PROXIES);
     });
 
-    it('lets the Envoy proxies reach only the model servers, the controller and DNS', () => {
+    it('lets the Envoy proxies reach only the model servers, the failover observations, the controller and DNS', () => {
       const proxyEgress = inNamespace(policies, 'envoy-gateway-system').filter(
         (candidate) => candidate.egress.length > 0 && (candidate.podSelector.match_labels?.['app.kubernetes.io/component'] === 'proxy' || Object.keys(candidate.podSelector).length === 0),
       );
-      expect(proxyEgress.map((candidate) => candidate.name).sort()).toEqual(['allow-dns', 'allow-proxies-to-serving', 'allow-xds']);
+      expect(proxyEgress.map((candidate) => candidate.name).sort()).toEqual(['allow-dns', 'allow-proxies-to-failover', 'allow-proxies-to-serving', 'allow-xds']);
+      expect(policy('envoy-gateway-system/allow-proxies-to-failover').egress).toEqual([{ to: [{ namespace_selector: namespacePeer('skyline-system') }], ports: tcp(9464) }]);
       expect(policy('envoy-gateway-system/allow-xds').egress).toEqual([{ to: [{ pod_selector: {} }], ports: tcp(18000) }]);
       expect(policy('envoy-gateway-system/allow-monitoring-scrape').ingress).toEqual([{ from: [{ namespace_selector: namespacePeer('monitoring') }], ports: tcp(19001) }]);
     });

@@ -80,7 +80,7 @@ describe('failover config', () => {
     ['an unknown leader election kind', { leaderElection: { kind: 'etcd' } }, 'leaderElection.kind: must be single or kubernetes-lease (got "etcd")'],
     ['a peer URL that is not http(s)', { peers: [{ region: 'us-west-2', url: 'ftp://a.example.com' }] }, 'peers[0].url: must be an http:// or https:// URL'],
     ['a misspelt field', { detection: { interval: 5 } }, 'detection: unknown field interval; remove it or fix the spelling'],
-    ['a missing hosted zone', { dns: { kind: 'route53' } }, 'dns.hostedZoneId: is required: must be the ID of the hosted zone of the domain'],
+    ['a malformed hosted zone ID', { dns: { kind: 'route53', hostedZoneId: 'zone-1' } }, 'dns.hostedZoneId: must be a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ'],
     ['an unknown cloud', { regions: [{ ...regions[0], cloud: 'oracle' }, regions[1], regions[2]] }, 'regions[0].cloud: must be aws, gcp or azure (got "oracle")'],
   ])('rejects %s, naming the field, the value and the fix', (_label, override, message) => {
     expect(problems({ ...VALID, ...override })).toContain(message);

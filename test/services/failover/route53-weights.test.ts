@@ -23,7 +23,7 @@ beforeAll(async () => {
   useMotoForRoute53(proxy.url);
 });
 
-function adapter(hostedZoneId = zoneId) {
+function adapter(hostedZoneId: string | undefined = zoneId) {
   const config = parseFailoverConfig({
     instance: { name: 'test', region: 'europe-west1' },
     env: 'test',
@@ -32,7 +32,7 @@ function adapter(hostedZoneId = zoneId) {
       { name: 'us-west-2', cloud: 'aws', address: '127.0.0.1' },
       { name: 'europe-west1', cloud: 'gcp', address: '127.0.0.1' },
     ],
-    dns: { kind: 'route53', hostedZoneId: `/hostedzone/${hostedZoneId}`, insyncPollSeconds: 0.05, insyncTimeoutSeconds: 5 },
+    dns: { kind: 'route53', hostedZoneId: hostedZoneId && `/hostedzone/${hostedZoneId}`, insyncPollSeconds: 0.05, insyncTimeoutSeconds: 5 },
     detection: { quorum: 1 },
     alerts: { kind: 'none' },
     retry: { attempts: 4, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05 },
@@ -43,6 +43,12 @@ function adapter(hostedZoneId = zoneId) {
 describe('Route53Weights', () => {
   it('reads the pair of a region', async () => {
     expect(await adapter().read('us-west-2')).toEqual({ self: 100, spill: 0 });
+  });
+
+  it('finds the zone by the domain when no zone ID is configured (the global stack creates it later)', async () => {
+    const dns = adapter(undefined);
+    expect(await dns.read('us-west-2')).toEqual({ self: 100, spill: 0 });
+    await dns.write('us-west-2', { self: 100, spill: 0 }, 'found by name');
   });
 
   it('writes both weights in one change batch, keeping every other field of the records', async () => {

@@ -11,6 +11,7 @@
 import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
+  ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
   type Route53Client,
@@ -23,7 +24,8 @@ import { RecordPairMissingError, type DnsWeights } from './dns-weights';
 
 export interface Route53WeightsOptions {
   readonly client: Route53Client;
-  readonly hostedZoneId: string;
+  /** @default the public zone named exactly `<domain>.`, looked up once */
+  readonly hostedZoneId?: string;
   readonly domain: string;
   readonly retry: RetryPolicy;
   readonly insyncTimeoutMs: number;
@@ -52,10 +54,10 @@ interface RecordPair {
 }
 
 export class Route53Weights implements DnsWeights {
-  private readonly zoneId: string;
+  private zoneId: string | undefined;
 
   constructor(private readonly options: Route53WeightsOptions) {
-    this.zoneId = options.hostedZoneId.replace(/^\/hostedzone\//, '');
+    this.zoneId = options.hostedZoneId?.replace(/^\/hostedzone\//, '');
   }
 
   async read(region: RegionName): Promise<Weights | undefined> {
@@ -70,11 +72,12 @@ export class Route53Weights implements DnsWeights {
 
   async write(region: RegionName, desired: Weights, reason: string): Promise<void> {
     const pair = await this.readPair(region);
+    const zoneId = await this.zone(region);
     const upsert = (record: ResourceRecordSet, weight: number) => ({ Action: 'UPSERT' as const, ResourceRecordSet: { ...record, Weight: weight } });
     const changeId = await this.call('ChangeResourceRecordSets', async () => {
       const output = await this.options.client.send(
         new ChangeResourceRecordSetsCommand({
-          HostedZoneId: this.zoneId,
+          HostedZoneId: zoneId,
           ChangeBatch: {
             // Route53 keeps the comment with the change: the why is visible in GetChange and in CloudTrail.
             Comment: `skyline-failover: ${region} ${desired.self}/${desired.spill}: ${reason}`.slice(0, 256),
@@ -91,18 +94,33 @@ export class Route53Weights implements DnsWeights {
     return `${region}.api.${this.options.domain}.`;
   }
 
+  /** The configured zone, or the public zone named exactly `<domain>.` (found once, then kept). */
+  private async zone(region: RegionName): Promise<string> {
+    if (this.zoneId !== undefined) return this.zoneId;
+    const name = `${this.options.domain}.`;
+    const output = await this.call('ListHostedZonesByName', () => this.options.client.send(new ListHostedZonesByNameCommand({ DNSName: name, MaxItems: 10 })));
+    const zone = (output.HostedZones ?? []).find((candidate) => candidate.Name === name && candidate.Config?.PrivateZone !== true);
+    if (zone?.Id === undefined) {
+      // Not created yet (the global stack deploys after the controller): reported like missing records, retried next pass.
+      throw new RecordPairMissingError(region, `no public hosted zone named ${name} in this account; the global stack creates it, or set dns.hostedZoneId`);
+    }
+    this.zoneId = zone.Id.replace(/^\/hostedzone\//, '');
+    return this.zoneId;
+  }
+
   private async readPair(region: RegionName): Promise<RecordPair> {
     const name = this.fqdn(region);
+    const zoneId = await this.zone(region);
     const output = await this.call('ListResourceRecordSets', () =>
       this.options.client.send(
-        new ListResourceRecordSetsCommand({ HostedZoneId: this.zoneId, StartRecordName: name, StartRecordType: 'A', MaxItems: 20 }),
+        new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, StartRecordType: 'A', MaxItems: 20 }),
       ),
     );
     const records = (output.ResourceRecordSets ?? []).filter((record) => record.Name === name && record.Type === 'A');
     const find = (identifier: string): ResourceRecordSet => {
       const record = records.find((candidate) => candidate.SetIdentifier === identifier);
       if (record === undefined) {
-        throw new RecordPairMissingError(region, `no A record ${name} with set identifier ${identifier} in zone ${this.zoneId} (found ${records.map((r) => r.SetIdentifier ?? '(none)').join(', ') || 'none'}); the global stack creates it`);
+        throw new RecordPairMissingError(region, `no A record ${name} with set identifier ${identifier} in zone ${zoneId} (found ${records.map((r) => r.SetIdentifier ?? '(none)').join(', ') || 'none'}); the global stack creates it`);
       }
       return record;
     };
