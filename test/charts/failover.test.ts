@@ -67,6 +67,7 @@ const VALUE_SETS = {
     alertmanagerPort: 9094,
     cpuMillicores: 200,
     memoryMiB: 256,
+    observationsRoute: { hostname: 'centralindia.control.ml.example.com', gatewayParentRef: { name: 'regional', namespace: 'envoy-gateway-system', sectionName: 'https' } },
   }),
 } satisfies Record<string, FailoverValues>;
 
@@ -185,8 +186,10 @@ describe('failover chart', () => {
     });
 
     it('renders every object in the release namespace', () => {
+      // Only a release that publishes its observations has the HTTPRoute.
+      const route = name === 'prod' ? ['HTTPRoute'] : [];
       expect(rendered[name].map((manifest) => manifest.kind).sort()).toEqual(
-        ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor'].sort(),
+        ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', ...route].sort(),
       );
       for (const manifest of rendered[name]) expect(manifest.metadata.namespace).toBe(NAMESPACE);
     });
@@ -270,10 +273,19 @@ describe('failover chart', () => {
       expect(output.filter((line) => line.includes(negativeControl()))).toEqual([expect.stringMatching(/^ERROR .* did not validate for resource deployment\/failover against version 1\.33: spec: .*'replica'/)]);
     });
 
-    it.each(RENDER_NAMES)('validates the %s ServiceMonitor against the prometheus-operator CRD', (name) => {
+    it.each(RENDER_NAMES)('validates the %s custom resources (ServiceMonitor, HTTPRoute) against their CRDs', (name) => {
       const custom = rendered[name].filter((manifest) => isCustomResource(manifest));
-      expect(custom.map((manifest) => manifest.kind)).toEqual(['ServiceMonitor']);
+      expect(custom.map((manifest) => manifest.kind).sort()).toEqual(name === 'prod' ? ['HTTPRoute', 'ServiceMonitor'] : ['ServiceMonitor']);
       expect(validateCustomResources(custom)).toEqual([]);
+    });
+
+    it('publishes GET /observations only, on the control name, through the gateway HTTPS listener', () => {
+      const route = only('prod', 'HTTPRoute');
+      expect(route.spec).toEqual({
+        parentRefs: [{ name: 'regional', namespace: 'envoy-gateway-system', sectionName: 'https' }],
+        hostnames: ['centralindia.control.ml.example.com'],
+        rules: [{ matches: [{ method: 'GET', path: { type: 'Exact', value: '/observations' } }], backendRefs: [{ name: 'failover', port: 9464 }] }],
+      });
     });
   });
 
