@@ -4,19 +4,17 @@
  * kubernetes-validate (Kubernetes 1.33 schemas), the CRD schemas (ServiceMonitor), checkov, and targeted
  * assertions on the parsed manifests. The rendered config file must load in the controller itself.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { ENVOY_PROXY_LABELS } from '../../constructs/workloads/cluster-baseline';
 import { FAILOVER_CHART_DIR, failoverValues, type FailoverProps, type FailoverValues } from '../../constructs/workloads/failover-values';
 import { NAMESPACES } from '../../constructs/workloads/namespaces';
 import { parseFailoverConfig } from '../../services/failover/src/config';
 import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
+import { KUBERNETES_VERSION, parseManifests, renderChart, run, type ChartRenders, type Run } from '../helpers/charts';
 import { toolPath } from '../helpers/tools';
 
-const KUBERNETES_VERSION = '1.33.0';
 const RELEASE = 'failover';
 const NAMESPACE = NAMESPACES.system.name;
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -110,18 +108,6 @@ interface PodSpec {
   readonly containers: Container[];
   readonly volumes: Volume[];
 }
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: string[], env: Record<string, string> = {}): Run {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 function helm(args: string[]): Run {
   return run(toolPath('helm'), args);
 }
@@ -130,18 +116,10 @@ function helmArgs(valuesFile: string | undefined): string[] {
   return [FAILOVER_CHART_DIR, '--namespace', NAMESPACE, '--kube-version', KUBERNETES_VERSION, ...(valuesFile ? ['--values', valuesFile] : [])];
 }
 
-function parseManifests(yamlText: string): Manifest[] {
-  return parseAllDocuments(yamlText)
-    .map((document) => document.toJS() as Manifest | null)
-    .filter((manifest): manifest is Manifest => manifest !== null);
-}
-
-let workDir: string;
-const lint = {} as Record<RenderName, Run>;
-const rendered = {} as Record<RenderName, Manifest[]>;
+let charts: ChartRenders<Manifest>;
 
 function only(name: RenderName, kind: string): Manifest {
-  const matches = rendered[name].filter((manifest) => manifest.kind === kind);
+  const matches = charts.rendered[name].filter((manifest) => manifest.kind === kind);
   if (matches.length !== 1) throw new Error(`${name}: expected exactly one ${kind}, found ${matches.length}`);
   return matches[0];
 }
@@ -155,43 +133,26 @@ function controller(name: RenderName): Container {
 }
 
 beforeAll(() => {
-  workDir = mkdtempSync(join(tmpdir(), 'failover-chart-'));
-  mkdirSync(join(workDir, 'rendered'));
-  mkdirSync(join(workDir, 'builtin'));
-  for (const name of RENDER_NAMES) {
-    let valuesFile: string | undefined;
-    if (name !== 'defaults') {
-      valuesFile = join(workDir, `${name}.values.yaml`);
-      writeFileSync(valuesFile, stringify(VALUE_SETS[name]));
-    }
-    lint[name] = helm(['lint', '--strict', ...helmArgs(valuesFile)]);
-    const template = helm(['template', RELEASE, ...helmArgs(valuesFile)]);
-    if (template.status !== 0) throw new Error(`helm template failed for ${name}:\n${template.stderr}`);
-    writeFileSync(join(workDir, 'rendered', `${name}.yaml`), template.stdout);
-    rendered[name] = parseManifests(template.stdout);
-    const builtin = rendered[name].filter((manifest) => !isCustomResource(manifest));
-    writeFileSync(join(workDir, 'builtin', `${name}.yaml`), builtin.map((manifest) => stringify(manifest)).join('---\n'));
-  }
+  const valueSets: Record<string, object | undefined> = { defaults: undefined, ...VALUE_SETS };
+  charts = renderChart<Manifest>({ chartDir: FAILOVER_CHART_DIR, release: RELEASE, namespace: NAMESPACE, valueSets });
 }, 60_000);
 
-afterAll(() => {
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => charts?.cleanUp());
 
 describe('failover chart', () => {
   describe.each(RENDER_NAMES)('%s values', (name) => {
     it('passes helm lint --strict', () => {
-      expect(lint[name].stdout + lint[name].stderr).not.toMatch(/\[(WARNING|ERROR)\]/);
-      expect(lint[name].status).toBe(0);
+      expect(charts.lint[name].stdout + charts.lint[name].stderr).not.toMatch(/\[(WARNING|ERROR)\]/);
+      expect(charts.lint[name].status).toBe(0);
     });
 
     it('renders every object in the release namespace', () => {
       // Only a release that publishes its observations has the HTTPRoute.
       const route = name === 'prod' ? ['HTTPRoute'] : [];
-      expect(rendered[name].map((manifest) => manifest.kind).sort()).toEqual(
+      expect(charts.rendered[name].map((manifest) => manifest.kind).sort()).toEqual(
         ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', ...route].sort(),
       );
-      for (const manifest of rendered[name]) expect(manifest.metadata.namespace).toBe(NAMESPACE);
+      for (const manifest of charts.rendered[name]) expect(manifest.metadata.namespace).toBe(NAMESPACE);
     });
 
     it('mounts a config file the controller itself accepts, the one of the values', () => {
@@ -222,7 +183,7 @@ describe('failover chart', () => {
       ['web identity without a role', { awsWebIdentity: { ...VALUE_SETS.dev.awsWebIdentity, enabled: true } }, "at '/awsWebIdentity/roleArn'"],
       ['a config without regions', { config: { ...VALUE_SETS.dev.config, regions: [] } }, "at '/config/regions'"],
     ])('fails helm template on %s (schema)', (_label, override, message) => {
-      const file = join(workDir, 'invalid.values.yaml');
+      const file = join(charts.workDir, 'invalid.values.yaml');
       writeFileSync(file, stringify({ ...VALUE_SETS.dev, ...override }));
       const result = helm(['template', RELEASE, ...helmArgs(file)]);
       expect(result.status).not.toBe(0);
@@ -250,20 +211,20 @@ describe('failover chart', () => {
 
   describe('kubernetes-validate against Kubernetes 1.33 (strict), and the CRD schemas', () => {
     let output: string[];
-    const negativeControl = (): string => join(workDir, 'negative-control.yaml');
+    const negativeControl = (): string => join(charts.workDir, 'negative-control.yaml');
 
     beforeAll(() => {
       const deployment = only('dev', 'Deployment');
       writeFileSync(negativeControl(), stringify({ ...deployment, spec: { ...deployment.spec, replica: 2 } }));
-      const files = [...RENDER_NAMES.map((name) => join(workDir, 'builtin', `${name}.yaml`)), negativeControl()];
+      const files = [...RENDER_NAMES.map((name) => charts.builtinFile(name)), negativeControl()];
       const result = run(toolPath('kubernetesValidate'), ['--strict', '--kubernetes-version', KUBERNETES_VERSION, ...files]);
       output = result.stdout.split('\n').filter((line) => line.trim() !== '');
     }, 60_000);
 
     it.each(RENDER_NAMES)('passes every built-in object of the %s render, and nothing else is said about it', (name) => {
-      const file = join(workDir, 'builtin', `${name}.yaml`);
+      const file = charts.builtinFile(name);
       const lines = output.filter((line) => line.includes(` ${file} `));
-      const expected = rendered[name]
+      const expected = charts.rendered[name]
         .filter((manifest) => !isCustomResource(manifest))
         .map((manifest) => `INFO ${file} passed for resource ${manifest.kind.toLowerCase()}/${manifest.metadata.name} against version 1.33`);
       expect(lines.sort()).toEqual(expected.sort());
@@ -274,7 +235,7 @@ describe('failover chart', () => {
     });
 
     it.each(RENDER_NAMES)('validates the %s custom resources (ServiceMonitor, HTTPRoute) against their CRDs', (name) => {
-      const custom = rendered[name].filter((manifest) => isCustomResource(manifest));
+      const custom = charts.rendered[name].filter((manifest) => isCustomResource(manifest));
       expect(custom.map((manifest) => manifest.kind).sort()).toEqual(name === 'prod' ? ['HTTPRoute', 'ServiceMonitor'] : ['ServiceMonitor']);
       expect(validateCustomResources(custom)).toEqual([]);
     });
@@ -304,7 +265,7 @@ describe('failover chart', () => {
     beforeAll(() => {
       const result = run(
         toolPath('checkov'),
-        ['--directory', join(workDir, 'rendered'), '--framework', 'kubernetes', '--config-file', join(FAILOVER_CHART_DIR, '.checkov.yaml'), '--skip-download', '--output', 'json'],
+        ['--directory', charts.renderedDir, '--framework', 'kubernetes', '--config-file', join(FAILOVER_CHART_DIR, '.checkov.yaml'), '--skip-download', '--output', 'json'],
         { CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true' },
       );
       report = JSON.parse(result.stdout) as Report;

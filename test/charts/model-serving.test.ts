@@ -5,18 +5,16 @@
  * of its custom resources, checkov, and targeted assertions on the parsed
  * manifests.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { ENVOY_PROXY_LABELS } from '../../constructs/workloads/cluster-baseline';
 import { NAMESPACES } from '../../constructs/workloads/namespaces';
 import { MODEL_SERVING_CHART_DIR, modelServingValues, type ModelServingValues } from '../../constructs/workloads/model-serving-values';
 import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
+import { KUBERNETES_VERSION, parseManifests, renderChart, run, type ChartRenders, type Run } from '../helpers/charts';
 import { toolPath } from '../helpers/tools';
 
-const KUBERNETES_VERSION = '1.33.0';
 const RELEASE = 'model-serving';
 const NAMESPACE = NAMESPACES.serving.name;
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -124,19 +122,6 @@ interface Port {
   readonly port: number;
 }
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: string[], env: Record<string, string> = {}): Run {
-  // checkov's JSON report, with a code block per check, outgrows the 1 MiB default.
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 function helm(args: string[]): Run {
   return run(toolPath('helm'), args);
 }
@@ -145,18 +130,10 @@ function helmArgs(valuesFile: string | undefined): string[] {
   return [MODEL_SERVING_CHART_DIR, '--namespace', NAMESPACE, '--kube-version', KUBERNETES_VERSION, ...(valuesFile ? ['--values', valuesFile] : [])];
 }
 
-function parseManifests(yamlText: string): Manifest[] {
-  return parseAllDocuments(yamlText)
-    .map((document) => document.toJS() as Manifest | null)
-    .filter((manifest): manifest is Manifest => manifest !== null);
-}
-
-let workDir: string;
-const lint = {} as Record<RenderName, Run>;
-const rendered = {} as Record<RenderName, Manifest[]>;
+let charts: ChartRenders<Manifest>;
 
 function manifestsOf(name: RenderName, kind: string): Manifest[] {
-  return rendered[name].filter((manifest) => manifest.kind === kind);
+  return charts.rendered[name].filter((manifest) => manifest.kind === kind);
 }
 
 function only(name: RenderName, kind: string): Manifest {
@@ -174,39 +151,22 @@ function server(name: RenderName): Container {
 }
 
 beforeAll(() => {
-  workDir = mkdtempSync(join(tmpdir(), 'model-serving-chart-'));
-  mkdirSync(join(workDir, 'rendered'));
-  mkdirSync(join(workDir, 'builtin'));
-  for (const name of RENDER_NAMES) {
-    let valuesFile: string | undefined;
-    if (name !== 'defaults') {
-      valuesFile = join(workDir, `${name}.values.yaml`);
-      writeFileSync(valuesFile, stringify(VALUE_SETS[name]));
-    }
-    lint[name] = helm(['lint', '--strict', ...helmArgs(valuesFile)]);
-    const template = helm(['template', RELEASE, ...helmArgs(valuesFile)]);
-    if (template.status !== 0) throw new Error(`helm template failed for ${name}:\n${template.stderr}`);
-    writeFileSync(join(workDir, 'rendered', `${name}.yaml`), template.stdout);
-    rendered[name] = parseManifests(template.stdout);
-    const builtin = rendered[name].filter((manifest) => !CRD_KINDS.has(manifest.kind));
-    writeFileSync(join(workDir, 'builtin', `${name}.yaml`), builtin.map((manifest) => stringify(manifest)).join('---\n'));
-  }
+  const valueSets: Record<string, object | undefined> = { defaults: undefined, ...VALUE_SETS };
+  charts = renderChart<Manifest>({ chartDir: MODEL_SERVING_CHART_DIR, release: RELEASE, namespace: NAMESPACE, valueSets });
 }, 60_000);
 
-afterAll(() => {
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => charts?.cleanUp());
 
 describe('model-serving chart', () => {
   describe.each(RENDER_NAMES)('%s values', (name) => {
     it('passes helm lint --strict', () => {
-      expect(lint[name].stdout + lint[name].stderr).not.toMatch(/\[(WARNING|ERROR)\]/);
-      expect(lint[name].status).toBe(0);
+      expect(charts.lint[name].stdout + charts.lint[name].stderr).not.toMatch(/\[(WARNING|ERROR)\]/);
+      expect(charts.lint[name].status).toBe(0);
     });
 
     it('renders every object in the release namespace', () => {
-      expect(rendered[name].length).toBeGreaterThanOrEqual(6);
-      for (const manifest of rendered[name]) expect(manifest.metadata.namespace).toBe(NAMESPACE);
+      expect(charts.rendered[name].length).toBeGreaterThanOrEqual(6);
+      for (const manifest of charts.rendered[name]) expect(manifest.metadata.namespace).toBe(NAMESPACE);
     });
   });
 
@@ -231,7 +191,7 @@ describe('model-serving chart', () => {
       // null deletes a default key in helm: this empties the selector, which would admit the whole gateway namespace.
       ['an empty gateway pod selector', { networkPolicy: { ...VALUE_SETS.dev.networkPolicy, gatewayPodLabels: Object.fromEntries(Object.keys(ENVOY_PROXY_LABELS).map((key) => [key, null])) } }, "at '/networkPolicy/gatewayPodLabels'"],
     ])('fails helm template on %s', (_label, override, message) => {
-      const file = join(workDir, 'invalid.values.yaml');
+      const file = join(charts.workDir, 'invalid.values.yaml');
       writeFileSync(file, stringify({ ...VALUE_SETS.dev, ...override }));
       const result = helm(['template', RELEASE, ...helmArgs(file)]);
       expect(result.status).not.toBe(0);
@@ -251,22 +211,22 @@ describe('model-serving chart', () => {
 
   describe('kubernetes-validate against Kubernetes 1.33 (strict)', () => {
     let output: string[];
-    const negativeControl = (): string => join(workDir, 'negative-control.yaml');
+    const negativeControl = (): string => join(charts.workDir, 'negative-control.yaml');
 
     beforeAll(() => {
       // A Deployment with a misspelt field: proves the validator rejects what the schemas forbid.
       const deployment = only('dev', 'Deployment');
       const broken = { ...deployment, spec: { ...deployment.spec, replica: 2 } };
       writeFileSync(negativeControl(), stringify(broken));
-      const files = [...RENDER_NAMES.map((name) => join(workDir, 'builtin', `${name}.yaml`)), negativeControl()];
+      const files = [...RENDER_NAMES.map((name) => charts.builtinFile(name)), negativeControl()];
       const result = run(toolPath('kubernetesValidate'), ['--strict', '--kubernetes-version', KUBERNETES_VERSION, ...files]);
       output = result.stdout.split('\n').filter((line) => line.trim() !== '');
     }, 60_000);
 
     it.each(RENDER_NAMES)('passes every built-in object of the %s render, and nothing else is said about it', (name) => {
-      const file = join(workDir, 'builtin', `${name}.yaml`);
+      const file = charts.builtinFile(name);
       const lines = output.filter((line) => line.includes(` ${file} `));
-      const expected = rendered[name]
+      const expected = charts.rendered[name]
         .filter((manifest) => !CRD_KINDS.has(manifest.kind))
         .map((manifest) => `INFO ${file} passed for resource ${manifest.kind.toLowerCase()}/${manifest.metadata.name} against version 1.33`);
       expect(lines.sort()).toEqual(expected.sort());
@@ -281,10 +241,10 @@ describe('model-serving chart', () => {
 
   describe('custom resources against their CRD schemas (strict fields)', () => {
     it.each(RENDER_NAMES)('%s: every HTTPRoute and ServiceMonitor is valid, and these are the only custom kinds', (name) => {
-      const custom = rendered[name].filter(isCustomResource);
+      const custom = charts.rendered[name].filter(isCustomResource);
       // Every object is checked by kubernetes-validate or here, none by neither.
       expect(custom.length).toBeGreaterThan(0);
-      for (const manifest of rendered[name]) expect(CRD_KINDS.has(manifest.kind)).toBe(isCustomResource(manifest));
+      for (const manifest of charts.rendered[name]) expect(CRD_KINDS.has(manifest.kind)).toBe(isCustomResource(manifest));
       expect(validateCustomResources(custom)).toEqual([]);
     });
 
@@ -309,7 +269,7 @@ describe('model-serving chart', () => {
 
     beforeAll(() => {
       const result = run(toolPath('checkov'), [
-        '--directory', join(workDir, 'rendered'),
+        '--directory', charts.renderedDir,
         '--framework', 'kubernetes',
         '--config-file', join(MODEL_SERVING_CHART_DIR, '.checkov.yaml'),
         // Offline: no guideline download from the vendor's API...

@@ -5,33 +5,21 @@
  * schemas (custom kinds), checkov, and targeted assertions on the gateway,
  * certificate and issuer.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { NAMESPACES } from '../../constructs/workloads/namespaces';
+import { checkovKubernetes, kubernetesValidate, renderChart, run, validatedLine, type ChartRenders, type Manifest as BaseManifest } from '../helpers/charts';
 import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
 import { resourcesOfType, synthEnvironment } from '../helpers/synth';
 import { toolPath } from '../helpers/tools';
 
 const CHART_DIR = join(__dirname, '..', '..', 'constructs', 'workloads', 'charts', 'regional-gateway');
-const KUBERNETES_VERSION = '1.33.0';
-const NAMESPACE = NAMESPACES.gateway.name;
 
-interface Manifest {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string };
+interface Manifest extends BaseManifest {
   readonly spec: Record<string, unknown>;
   readonly rules?: unknown[];
   readonly subjects?: unknown[];
-}
-
-function run(command: string, args: string[]) {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true' } });
-  if (result.error) throw result.error;
-  return result;
 }
 
 /** The chart values each workloads stack of an environment synthesizes, by `<env>-<region>`. */
@@ -50,38 +38,19 @@ function synthesizedValues(environment: string): Record<string, object> {
 const VALUE_SETS = { ...synthesizedValues('dev'), ...synthesizedValues('prod') };
 const RENDERS = Object.keys(VALUE_SETS);
 
-let workDir: string;
-const lintOutput: Record<string, { status: number | null; text: string }> = {};
-const rendered: Record<string, Manifest[]> = {};
+let charts: ChartRenders<Manifest>;
 
 function only(render: string, kind: string): Manifest {
-  const matches = rendered[render].filter((manifest) => manifest.kind === kind);
+  const matches = charts.rendered[render].filter((manifest) => manifest.kind === kind);
   if (matches.length !== 1) throw new Error(`${render}: expected one ${kind}, found ${matches.length}`);
   return matches[0];
 }
 
 beforeAll(() => {
-  workDir = mkdtempSync(join(tmpdir(), 'regional-gateway-chart-'));
-  mkdirSync(join(workDir, 'rendered'));
-  mkdirSync(join(workDir, 'builtin'));
-  for (const [render, values] of Object.entries(VALUE_SETS)) {
-    const valuesFile = join(workDir, `${render}.values.yaml`);
-    writeFileSync(valuesFile, stringify(values));
-    const args = [CHART_DIR, '--namespace', NAMESPACE, '--kube-version', KUBERNETES_VERSION, '--values', valuesFile];
-    const lint = run(toolPath('helm'), ['lint', '--strict', ...args]);
-    lintOutput[render] = { status: lint.status, text: lint.stdout + lint.stderr };
-    const template = run(toolPath('helm'), ['template', 'regional-gateway', ...args]);
-    if (template.status !== 0) throw new Error(`helm template failed for ${render}:\n${template.stderr}`);
-    writeFileSync(join(workDir, 'rendered', `${render}.yaml`), template.stdout);
-    rendered[render] = parseAllDocuments(template.stdout).map((document) => document.toJS() as Manifest).filter(Boolean);
-    const builtin = rendered[render].filter((manifest) => !isCustomResource(manifest));
-    writeFileSync(join(workDir, 'builtin', `${render}.yaml`), builtin.map((manifest) => stringify(manifest)).join('---\n'));
-  }
+  charts = renderChart<Manifest>({ chartDir: CHART_DIR, release: 'regional-gateway', namespace: NAMESPACES.gateway.name, valueSets: VALUE_SETS });
 }, 120_000);
 
-afterAll(() => {
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => charts?.cleanUp());
 
 describe('regional-gateway chart', () => {
   it('is rendered for every region of dev and prod', () => {
@@ -89,12 +58,12 @@ describe('regional-gateway chart', () => {
   });
 
   it.each(RENDERS)('%s: passes helm lint --strict', (render) => {
-    expect(lintOutput[render].text).not.toMatch(/\[(WARNING|ERROR)\]/);
-    expect(lintOutput[render].status).toBe(0);
+    expect(charts.lint[render].stdout + charts.lint[render].stderr).not.toMatch(/\[(WARNING|ERROR)\]/);
+    expect(charts.lint[render].status).toBe(0);
   });
 
   it('rejects a misspelt value (strict values.schema.json)', () => {
-    const valuesFile = join(workDir, 'misspelt.values.yaml');
+    const valuesFile = join(charts.workDir, 'misspelt.values.yaml');
     writeFileSync(valuesFile, stringify({ ...VALUE_SETS['dev-aws-us-west-2'], gatewayNmae: 'x' }));
     const result = run(toolPath('helm'), ['template', 'regional-gateway', CHART_DIR, '--values', valuesFile]);
     expect(result.status).not.toBe(0);
@@ -102,13 +71,9 @@ describe('regional-gateway chart', () => {
   });
 
   it('validates every built-in object against the Kubernetes 1.33 schemas', () => {
-    const files = RENDERS.map((render) => join(workDir, 'builtin', `${render}.yaml`));
-    const result = run(toolPath('kubernetesValidate'), ['--strict', '--kubernetes-version', KUBERNETES_VERSION, ...files]);
-    const lines = result.stdout.split('\n').filter((line) => line.trim() !== '');
+    const lines = kubernetesValidate(RENDERS.map((render) => charts.builtinFile(render)));
     const expected = RENDERS.flatMap((render) =>
-      rendered[render]
-        .filter((manifest) => !isCustomResource(manifest))
-        .map((manifest) => `INFO ${join(workDir, 'builtin', `${render}.yaml`)} passed for resource ${manifest.kind.toLowerCase()}/${manifest.metadata.name} against version 1.33`),
+      charts.rendered[render].filter((manifest) => !isCustomResource(manifest)).map((manifest) => validatedLine(charts.builtinFile(render), manifest)),
     );
     expect(expected.length).toBe(RENDERS.length * 3);
     expect(lines.sort()).toEqual(expected.sort());
@@ -116,15 +81,14 @@ describe('regional-gateway chart', () => {
 
   it('validates every custom resource against the upstream CRD schemas (Gateway API, Envoy Gateway, cert-manager)', () => {
     for (const render of RENDERS) {
-      const custom = rendered[render].filter((manifest) => isCustomResource(manifest));
+      const custom = charts.rendered[render].filter((manifest) => isCustomResource(manifest));
       expect(custom.map((manifest) => manifest.kind).sort()).toEqual(['Certificate', 'ClusterIssuer', 'EnvoyProxy', 'Gateway', 'GatewayClass', 'HTTPRoute']);
       expect(validateCustomResources(custom)).toEqual([]);
     }
   }, 60_000);
 
   it('has no checkov finding', () => {
-    const result = run(toolPath('checkov'), ['--directory', join(workDir, 'rendered'), '--framework', 'kubernetes', '--skip-download', '--output', 'json']);
-    const report = JSON.parse(result.stdout) as { summary: { passed: number; failed: number; parsing_errors: number }; results: { failed_checks: { check_id: string; resource: string }[] } };
+    const report = checkovKubernetes(charts.renderedDir);
     expect(report.results.failed_checks.map((check) => `${check.check_id} ${check.resource}`)).toEqual([]);
     expect(report.summary.parsing_errors).toBe(0);
     expect(report.summary.passed).toBeGreaterThan(0);
