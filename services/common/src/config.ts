@@ -4,8 +4,6 @@
  * sit in the file: `envOverrides` maps a field path to the environment variable that sets it, so a Kubernetes
  * Secret reaches the config through the pod's environment.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import type { z } from 'zod';
 
 export interface ConfigProblem {
@@ -36,23 +34,6 @@ export interface LoadConfigOptions<Schema extends z.ZodType> {
   readonly envOverrides?: EnvOverrides;
   /** @default process.env: the services' config loaders are the only readers of the environment (DESIGN § 1.4) */
   readonly env?: NodeJS.ProcessEnv;
-}
-
-/** Reads, parses, overrides and validates the file at `path`; throws a ConfigError listing every problem. */
-export function loadConfigFile<Schema extends z.ZodType>(path: string, options: LoadConfigOptions<Schema>): z.output<Schema> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, [{ field: '(root)', value: path, message: `cannot read the file (${(error as Error).message}); check the --config path` }]);
-  }
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (error) {
-    throw new ConfigError(path, [{ field: '(root)', value: '(YAML text)', message: `is not valid YAML: ${(error as Error).message}` }]);
-  }
-  return parseConfig(document ?? {}, path, options);
 }
 
 /** Validates an already parsed document (a test, or a stack building the config in TypeScript). */

@@ -3,8 +3,9 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import type { LogLevel } from './log-levels';
+
+export { LOG_LEVELS, type LogLevel } from './log-levels';
 
 export interface LoggerOptions {
   readonly service: string;

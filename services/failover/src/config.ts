@@ -3,8 +3,8 @@
  * schema is the single source of truth: `FailoverConfigInput` is what one writes (the chart's ConfigMap is built
  * from it in TypeScript), `FailoverConfig` what the controller runs with, every default filled in.
  */
-import { loadConfigFile, parseConfig, type EnvOverrides } from '../../common/src/config';
-import { LOG_LEVELS } from '../../common/src/logger';
+import { parseConfig, type EnvOverrides } from '../../common/src/config';
+import { LOG_LEVELS } from '../../common/src/log-levels';
 import { z } from 'zod';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -218,10 +218,6 @@ export const FAILOVER_ENV_OVERRIDES: EnvOverrides = {
   peerToken: 'SKYLINE_FAILOVER_PEER_TOKEN',
   'instance.name': 'POD_NAME',
 };
-
-export function loadFailoverConfig(path: string, env: NodeJS.ProcessEnv = process.env): FailoverConfig {
-  return loadConfigFile(path, { schema: failoverConfigSchema, envOverrides: FAILOVER_ENV_OVERRIDES, env });
-}
 
 /** Validates a config given as an object, e.g. in a test or before rendering the chart's ConfigMap. */
 export function parseFailoverConfig(input: FailoverConfigInput, source = 'failover config', env: NodeJS.ProcessEnv = {}): FailoverConfig {

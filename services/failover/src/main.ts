@@ -6,7 +6,8 @@ import { configPathFromArgs } from '../../common/src/args';
 import { ConfigError } from '../../common/src/config';
 import { createLogger } from '../../common/src/logger';
 import { drainOnSignals } from '../../common/src/shutdown';
-import { loadFailoverConfig, type FailoverConfig } from './config';
+import type { FailoverConfig } from './config';
+import { loadFailoverConfig } from './load-config';
 import { FailoverController } from './controller';
 
 /** Below the chart's terminationGracePeriodSeconds (30), so the drain ends before the kubelet's SIGKILL. */

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, loadConfigFile, parseConfig } from '../../../services/common/src/config';
+import { ConfigError, parseConfig } from '../../../services/common/src/config';
+import { loadConfigFile } from '../../../services/common/src/config-file';
 
 const schema = z.strictObject({
   name: z.string().min(1, { message: 'must name the service' }),

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError } from '../../../services/common/src/config';
-import { loadFailoverConfig, parseFailoverConfig, type FailoverConfigInput } from '../../../services/failover/src/config';
+import { parseFailoverConfig, type FailoverConfigInput } from '../../../services/failover/src/config';
+import { loadFailoverConfig } from '../../../services/failover/src/load-config';
 
 const VALID: FailoverConfigInput = {
   instance: { name: 'failover-7d9f-abcde', region: 'europe-west1' },
