@@ -107,6 +107,7 @@ export class GkeCluster extends Construct {
       keyRingName: `${props.clusterName}-gke`,
       keyName: 'secrets',
       location: props.region,
+      preventDestroy: props.deletionProtection,
     });
     const secretsKeyGrant = this.secretsKey.grantEncryptDecrypt(
       'gke-service-agent',

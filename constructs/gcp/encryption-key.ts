@@ -17,6 +17,12 @@ export interface GcpEncryptionKeyProps {
   readonly location: string;
   /** @default 90 */
   readonly rotationPeriodDays?: number;
+  /**
+   * Make Terraform refuse to destroy the key: destroying it schedules every version for destruction, and whatever it
+   * encrypts (secrets, model objects) becomes unreadable once they are gone.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -38,6 +44,7 @@ export class GcpEncryptionKey extends Construct {
       keyRing: this.keyRing.id,
       purpose: 'ENCRYPT_DECRYPT',
       rotationPeriod: `${(props.rotationPeriodDays ?? 90) * SECONDS_PER_DAY}s`,
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     this.id = this.key.id;
   }

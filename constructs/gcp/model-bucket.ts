@@ -40,6 +40,7 @@ export class GcpModelBucket extends Construct {
       keyRingName: props.bucketName.replace(/\./g, '-'),
       keyName: 'objects',
       location: props.region,
+      preventDestroy: props.retainObjectsOnDestroy ?? true,
     });
     // Reading the project's Cloud Storage service agent also creates it, which a new project may not have yet.
     const storageAgent = new DataGoogleStorageProjectServiceAccount(this, 'storage-service-agent', {});

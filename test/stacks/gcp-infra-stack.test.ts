@@ -122,3 +122,11 @@ describe('GcpInfraStack (dev)', () => {
     expect(outputs['replicator-identity'].value).toMatch(/^\$\{google_service_account\.cluster_identity-replicator_service-account_\w+\.email\}$/);
   });
 });
+
+describe('GcpInfraStack key protection', () => {
+  it('protects both KMS keys from terraform destroy in an environment with deletion protection, not in dev', () => {
+    const keys = (json: TerraformJson) => resourcesOfType(json, 'google_kms_crypto_key').map((key) => key.lifecycle);
+    expect(keys(synthStack())).toEqual([{ prevent_destroy: false }, { prevent_destroy: false }]);
+    expect(keys(synthStack({ config: [{ deletionProtection: true }] }))).toEqual([{ prevent_destroy: true }, { prevent_destroy: true }]);
+  });
+});

@@ -22,6 +22,12 @@ describe('gcp GcpEncryptionKey', () => {
     });
   });
 
+  it('lets Terraform destroy the key only when not protected', () => {
+    expect(onlyResourceOfType(synthesized, 'google_kms_crypto_key').lifecycle).toEqual({ prevent_destroy: false });
+    const kept = synthConstructs((scope) => new GcpEncryptionKey(scope, 'key', { ...props, preventDestroy: true }));
+    expect(onlyResourceOfType(kept, 'google_kms_crypto_key').lifecycle).toEqual({ prevent_destroy: true });
+  });
+
   it('takes another rotation period in days', () => {
     const custom = synthConstructs((scope) => new GcpEncryptionKey(scope, 'key', { ...props, rotationPeriodDays: 30 }));
     expect(onlyResourceOfType(custom, 'google_kms_crypto_key').rotation_period).toBe('2592000s');
