@@ -102,7 +102,7 @@ export class WorkloadsStack extends TerraformStack {
     });
     const platformReady: ITerraformDependable[] = [...this.baseline.dependables, ...this.addCloudAddons(infra, region.region)];
 
-    const federation = new ClusterFederation(this, 'aws-federation', { issuer: oidcIssuer(infra, region) });
+    const federation = new ClusterFederation(this, 'aws-federation', { issuer: oidcIssuer(infra) });
     const dns01 = new Dns01Identity(this, 'dns01-identity', {
       roleName: `skyline-${environment.name}-${props.regionKey}-dns01`,
       domain: environment.domain,
@@ -262,15 +262,12 @@ function clusterRanges(region: RegionConfig): Pick<ClusterBaselineProps, 'podCid
   }
 }
 
-/** The cluster's OIDC issuer, as the DNS-01 role's trust needs it. */
-function oidcIssuer(infra: RegionalInfraStack, region: RegionConfig): ClusterFederationProps['issuer'] {
+/** The cluster's OIDC issuer, as the roles federated with it need it. */
+function oidcIssuer(infra: RegionalInfraStack): ClusterFederationProps['issuer'] {
   switch (infra.cloud) {
     case 'aws':
       return { providerArn: infra.stack.cluster.oidcProvider.arn, host: infra.stack.cluster.oidcIssuerHost };
     case 'gcp':
-      if (region.cloud !== 'gcp') throw new Error(`region ${region.region} is not on gcp`);
-      // GKE's issuer is public and derived from the cluster's path; no attribute exposes it.
-      return { url: `https://container.googleapis.com/v1/projects/${region.projectId}/locations/${region.region}/clusters/${infra.stack.cluster.name}` };
     case 'azure':
       return { url: infra.stack.cluster.oidcIssuerUrl };
   }

@@ -82,6 +82,8 @@ export class GkeCluster extends Construct {
   readonly caCertificate: string;
   /** `<project>.svc.id.goog`, as a reference to the cluster so that IAM bindings wait for the pool to exist. */
   readonly workloadPool: string;
+  /** Issuer of the cluster's service-account tokens: public, derived from the cluster's path (no attribute exposes it). */
+  readonly oidcIssuerUrl: string;
   readonly nodeServiceAccount: ServiceAccount;
   readonly nodeServiceAccountEmail: string;
   readonly secretsKey: GcpEncryptionKey;
@@ -89,6 +91,7 @@ export class GkeCluster extends Construct {
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
     this.name = props.clusterName;
+    this.oidcIssuerUrl = `https://container.googleapis.com/v1/projects/${props.projectId}/locations/${props.region}/clusters/${props.clusterName}`;
 
     this.nodeServiceAccount = new ServiceAccount(this, 'node-service-account', {
       accountId: `${props.clusterName}-gke-nodes`,
