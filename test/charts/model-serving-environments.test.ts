@@ -10,19 +10,9 @@ import { NAMESPACES } from '../../constructs/workloads/namespaces';
 import { ENVIRONMENT_NAMES } from '../../stacks/environments/schema';
 import { kubernetesValidate, renderChart, type ChartRenders } from '../helpers/charts';
 import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
-import { resourcesOfType, synthEnvironment } from '../helpers/synth';
+import { synthesizedReleaseValues } from '../helpers/synth';
 
-const VALUE_SETS: Record<string, object> = Object.fromEntries(
-  ENVIRONMENT_NAMES.flatMap((environment) =>
-    Object.entries(synthEnvironment(environment))
-      .filter(([name]) => name.endsWith('-workloads'))
-      .map(([name, stack]) => {
-        const release = resourcesOfType(stack, 'helm_release').find((candidate) => candidate.name === 'model-serving');
-        if (!release) throw new Error(`${name} installs no model-serving release`);
-        return [name.replace(/-workloads$/, ''), JSON.parse((release.values as string[])[0]) as object];
-      }),
-  ),
-);
+const VALUE_SETS: Record<string, object> = Object.assign({}, ...ENVIRONMENT_NAMES.map((environment) => synthesizedReleaseValues(environment, 'model-serving')));
 
 let charts: ChartRenders;
 

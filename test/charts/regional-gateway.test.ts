@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { NAMESPACES } from '../../constructs/workloads/namespaces';
 import { checkovKubernetes, kubernetesValidate, renderChart, run, validatedLine, type ChartRenders, type Manifest as BaseManifest } from '../helpers/charts';
 import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
-import { resourcesOfType, synthEnvironment } from '../helpers/synth';
+import { synthesizedReleaseValues } from '../helpers/synth';
 import { toolPath } from '../helpers/tools';
 
 const CHART_DIR = join(__dirname, '..', '..', 'constructs', 'workloads', 'charts', 'regional-gateway');
@@ -22,20 +22,7 @@ interface Manifest extends BaseManifest {
   readonly subjects?: unknown[];
 }
 
-/** The chart values each workloads stack of an environment synthesizes, by `<env>-<region>`. */
-function synthesizedValues(environment: string): Record<string, object> {
-  return Object.fromEntries(
-    Object.entries(synthEnvironment(environment))
-      .filter(([name]) => name.endsWith('-workloads'))
-      .map(([name, stack]) => {
-        const release = resourcesOfType(stack, 'helm_release').find((candidate) => candidate.name === 'regional-gateway');
-        if (!release) throw new Error(`${name} installs no regional-gateway release`);
-        return [name.replace(/-workloads$/, ''), JSON.parse((release.values as string[])[0]) as object];
-      }),
-  );
-}
-
-const VALUE_SETS = { ...synthesizedValues('dev'), ...synthesizedValues('prod') };
+const VALUE_SETS = { ...synthesizedReleaseValues('dev', 'regional-gateway'), ...synthesizedReleaseValues('prod', 'regional-gateway') };
 const RENDERS = Object.keys(VALUE_SETS);
 
 let charts: ChartRenders<Manifest>;

@@ -64,3 +64,19 @@ function withoutMetadata(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '//').map(([key, child]) => [key, withoutMetadata(child)]));
 }
+
+/**
+ * The values of release `releaseName` in every workloads stack of an environment, by `<env>-<region>`: what the
+ * chart tests render, exactly as the stacks synthesize it.
+ */
+export function synthesizedReleaseValues(environmentName: string, releaseName: string): Record<string, object> {
+  return Object.fromEntries(
+    Object.entries(synthEnvironment(environmentName))
+      .filter(([name]) => name.endsWith('-workloads'))
+      .map(([name, stack]) => {
+        const release = resourcesOfType(stack, 'helm_release').find((candidate) => candidate.name === releaseName);
+        if (!release) throw new Error(`${name} installs no ${releaseName} release`);
+        return [name.replace(/-workloads$/, ''), JSON.parse((release.values as string[])[0]) as object];
+      }),
+  );
+}
