@@ -26,6 +26,16 @@ export const PEER_BINARIES = {
   /** Debian's Prometheus (bookworm: 2.42.0) and its promtool, for the tests that need them. */
   prometheus: '/usr/bin/prometheus',
   promtool: '/usr/bin/promtool',
+  /** fake-gcs-server v1.56.1, built into .tools/bin. */
+  fakeGcs: join(PROJECT_ROOT, '.tools', 'bin', 'fake-gcs-server'),
+  /** Azurite's Blob and Queue services (npm dev dependency, 3.35.0). */
+  azuriteBlob: join(PROJECT_ROOT, 'node_modules', '.bin', 'azurite-blob'),
+  azuriteQueue: join(PROJECT_ROOT, 'node_modules', '.bin', 'azurite-queue'),
+  /** Debian's rclone (bookworm: 1.60.1), the replicator benchmark's peer. */
+  rclone: '/usr/bin/rclone',
+  /** The FinOps Foundation's focus-validator and focus-converter, in their own venv. */
+  focusValidator: join(PROJECT_ROOT, '.tools', 'focus-venv', 'bin', 'focus-validator'),
+  focusConverter: join(PROJECT_ROOT, '.tools', 'focus-venv', 'bin', 'focus-converter'),
 } as const;
 
 export const INSTALL_PEERS_COMMAND = 'bash scripts/install-peers.sh';
@@ -174,12 +184,18 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 // ---------------------------------------------------------------------------------------------------------------
 // Peer processes.
 
-interface ProcessSpec {
+export interface ProcessSpec {
   readonly name: string;
   readonly binary: keyof typeof PEER_BINARIES;
   args(port: number): string[];
   /** A URL path answering 200 once the process is ready. */
   readonly readyPath: string;
+  /**
+   * Status codes that also mean "ready": a server whose every path needs authentication answers its probe with
+   * 401/403 once it listens.
+   * @default [200]
+   */
+  readonly readyStatuses?: readonly number[];
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
 }
@@ -205,8 +221,17 @@ done
 if [ -n "\${SKYLINE_PEER_DIR:-}" ]; then rm -rf "$SKYLINE_PEER_DIR"; fi
 exit "$status"`;
 
-interface PeerProcess extends Peer {
+export interface PeerProcess extends Peer {
   readonly port: number;
+}
+
+/**
+ * Starts a peer binary on a free 127.0.0.1 port (retrying a lost race for the port), waits for its readiness
+ * probe, and stops it with the test file. For peers this module does not know yet.
+ */
+export async function startPeerProcess(spec: ProcessSpec, options: StartOptions = {}): Promise<PeerProcess> {
+  const peer = await startProcess(spec, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+  return track({ url: peer.url, port: peer.port, stop: peer.stop });
 }
 
 async function startProcess(spec: ProcessSpec, startTimeoutMs: number): Promise<PeerProcess> {
@@ -288,7 +313,7 @@ async function startProcessOnPort(spec: ProcessSpec, binary: string, port: numbe
     }
     try {
       const response = await httpRequest(url + spec.readyPath, { timeoutMs: 1_000 });
-      if (response.status === 200) return { url, port, stop };
+      if ((spec.readyStatuses ?? [200]).includes(response.status)) return { url, port, stop };
       lastProbe = `HTTP ${response.status}`;
     } catch (error) {
       lastProbe = (error as Error).message;
@@ -315,6 +340,94 @@ export async function startMoto(options: StartOptions = {}): Promise<Peer> {
     options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
   );
   return track({ url: peer.url, stop: peer.stop });
+}
+
+/**
+ * fake-gcs-server on a free 127.0.0.1 port, in-memory. The official client reaches it with
+ * STORAGE_EMULATOR_HOST=<url> (or `apiEndpoint: url`) and any project ID.
+ */
+export async function startFakeGcs(options: StartOptions = {}): Promise<PeerProcess> {
+  return startPeerProcess(
+    {
+      name: 'fake-gcs-server',
+      binary: 'fakeGcs',
+      args: (port) => [
+        '-scheme', 'http',
+        '-host', HOST,
+        '-port', String(port),
+        '-backend', 'memory',
+        // Resumable-upload and media URLs it hands out must point back at this port.
+        '-external-url', `http://${HOST}:${port}`,
+        '-public-host', `${HOST}:${port}`,
+        '-log-level', 'warn',
+      ],
+      readyPath: '/storage/v1/b',
+    },
+    options,
+  );
+}
+
+/** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
+export const AZURITE_ACCOUNT = {
+  name: 'devstoreaccount1',
+  key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+} as const;
+
+export interface AzuritePeer extends Peer {
+  /** The Blob service URL, `<url>/devstoreaccount1`: the account URL the SDK's BlobServiceClient takes. */
+  readonly blobAccountUrl: string;
+  /** The Queue service's account URL, when started with `queue: true`. */
+  readonly queueAccountUrl?: string;
+  /** A connection string naming both endpoints, as the SDKs' fromConnectionString take it. */
+  readonly connectionString: string;
+}
+
+/** Azurite's Blob service (and its Queue service with `queue: true`) on free 127.0.0.1 ports, in-memory. */
+export async function startAzurite(options: StartOptions & { readonly queue?: boolean } = {}): Promise<AzuritePeer> {
+  const common = ['--inMemoryPersistence', '--skipApiVersionCheck', '--disableProductStyleUrl', '--silent'];
+  // Unauthenticated requests are refused with 403 once the service listens: that is its readiness.
+  const blob = await startPeerProcess(
+    {
+      name: 'azurite-blob',
+      binary: 'azuriteBlob',
+      args: (port) => ['--blobHost', HOST, '--blobPort', String(port), ...common],
+      readyPath: `/${AZURITE_ACCOUNT.name}?comp=list`,
+      readyStatuses: [200, 403],
+    },
+    options,
+  );
+  let queue: PeerProcess | undefined;
+  try {
+    if (options.queue) {
+      queue = await startPeerProcess(
+        {
+          name: 'azurite-queue',
+          binary: 'azuriteQueue',
+          args: (port) => ['--queueHost', HOST, '--queuePort', String(port), ...common],
+          readyPath: `/${AZURITE_ACCOUNT.name}?comp=list`,
+          readyStatuses: [200, 403],
+        },
+        options,
+      );
+    }
+  } catch (error) {
+    await blob.stop();
+    throw error;
+  }
+  const blobAccountUrl = `${blob.url}/${AZURITE_ACCOUNT.name}`;
+  const queueAccountUrl = queue ? `${queue.url}/${AZURITE_ACCOUNT.name}` : undefined;
+  const connectionString =
+    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT.name};AccountKey=${AZURITE_ACCOUNT.key};BlobEndpoint=${blobAccountUrl};` +
+    (queueAccountUrl ? `QueueEndpoint=${queueAccountUrl};` : '');
+  return track({
+    url: blob.url,
+    blobAccountUrl,
+    queueAccountUrl,
+    connectionString,
+    stop: async () => {
+      await Promise.all([blob.stop(), queue?.stop()]);
+    },
+  });
 }
 
 export interface ReceivedAlert {
