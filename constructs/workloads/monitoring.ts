@@ -1,5 +1,6 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { RULE_SCOPE_LABEL, type RuleScope } from '../observability/labels';
 import { NAMESPACES } from './namespaces';
 import { PinnedRelease } from './pinned-release';
 import { UPSTREAM_CHARTS } from './upstream-charts';
@@ -8,8 +9,12 @@ import { UPSTREAM_CHARTS } from './upstream-charts';
 export const MONITOR_LABEL = { key: 'skyline.io/monitor', value: 'true' } as const;
 
 const RELEASE = 'kube-prometheus-stack';
+/** The Service kube-prometheus-stack creates in front of the Prometheus of release RELEASE. */
+export const PROMETHEUS_SERVICE = { name: `${RELEASE}-prometheus`, port: 9090 } as const;
 /** The in-cluster Prometheus URL kube-prometheus-stack creates for release RELEASE. */
-export const PROMETHEUS_URL = `http://${RELEASE}-prometheus.${NAMESPACES.monitoring.name}.svc`;
+export const PROMETHEUS_URL = `http://${PROMETHEUS_SERVICE.name}.${NAMESPACES.monitoring.name}.svc`;
+/** Rules for the global Prometheus only: the regional one must not evaluate the global alerts. */
+const GLOBAL_SCOPE: RuleScope = 'global';
 
 export interface RegionalMonitoringProps {
   /** External labels every series of this cluster carries, so the global Prometheus tells regions apart. */
@@ -31,7 +36,7 @@ export interface RegionalMonitoringProps {
  * Prometheus in every cluster (kube-prometheus-stack) with the cluster's
  * external labels, retention and resources by environment, ServiceMonitors
  * picked up from every namespace; node-exporter isolated in its own privileged
- * namespace; Alertmanager and Grafana left to the global observability stack;
+ * namespace; Alertmanager and Grafana left to the global observability (GlobalObservability, ADR-005);
  * prometheus-adapter serving custom metrics for autoscaling.
  */
 export class RegionalMonitoring extends Construct {
@@ -58,9 +63,14 @@ export class RegionalMonitoring extends Construct {
             serviceMonitorNamespaceSelector: {},
             podMonitorSelector: {},
             podMonitorNamespaceSelector: {},
-            ruleSelector: {},
+            // Every rule (the chart's own, the edge rules) but the global Prometheus's: in the primary cluster both live side by side.
+            ruleSelector: { matchExpressions: [{ key: RULE_SCOPE_LABEL, operator: 'NotIn', values: [GLOBAL_SCOPE] }] },
             ruleNamespaceSelector: {},
             externalLabels: { ...props.externalLabels },
+            // No `prometheus` and `prometheus_replica` labels: the global Prometheus federates whichever replica
+            // answers, and a replica label would split every series in two.
+            prometheusExternalLabelNameClear: true,
+            replicaExternalLabelNameClear: true,
             retention: `${props.retentionDays}d`,
             // Leaves headroom so the TSDB never fills its volume before retention deletes old blocks.
             retentionSize: `${Math.floor(props.storageGiB * 0.85)}GB`,

@@ -52,6 +52,33 @@ describe('service HTTP server', () => {
     expect(await broken.json()).toEqual({ error: 'boom' });
   });
 
+  it('counts and times every request by matched route and status, unknown paths as one route', async () => {
+    // The value of the sample of `name` with exactly `labels` (in any order: prom-client orders them its own way).
+    const value = (text: string, name: string, labels: Record<string, string>): number => {
+      const wanted = Object.entries(labels).map(([label, labelValue]) => `${label}="${labelValue}"`).sort().join(',');
+      for (const line of text.split('\n')) {
+        const match = /^([a-z_]+)\{(.*)\} (\S+)$/.exec(line);
+        if (match?.[1] === name && match[2].split(',').sort().join(',') === wanted) return Number(match[3]);
+      }
+      return 0;
+    };
+    const read = async (): Promise<string> => (await fetch(`${server.url}/metrics`)).text();
+    const before = await read();
+    await fetch(`${server.url}/things`);
+    await fetch(`${server.url}/things`);
+    await fetch(`${server.url}/broken`);
+    await fetch(`${server.url}/no/such/path?x=1`);
+    await fetch(`${server.url}/another-unknown`);
+    const after = await read();
+    const delta = (name: string, labels: Record<string, string>): number => value(after, name, labels) - value(before, name, labels);
+    expect(delta('skyline_http_requests_total', { route: '/things', code: '200', service: 'test' })).toBe(2);
+    expect(delta('skyline_http_requests_total', { route: '/broken', code: '500', service: 'test' })).toBe(1);
+    expect(delta('skyline_http_requests_total', { route: 'unmatched', code: '404', service: 'test' })).toBe(2);
+    expect(after).not.toContain('/no/such/path');
+    expect(delta('skyline_http_request_duration_seconds_count', { route: '/things', service: 'test' })).toBe(2);
+    expect(delta('skyline_http_request_duration_seconds_bucket', { le: '+Inf', route: '/things', service: 'test' })).toBe(2);
+  });
+
   it('drains: close() waits for the request in flight and refuses new connections', async () => {
     const slow = fetch(`${server.url}/slow`);
     await new Promise((resolve) => setTimeout(resolve, 50));
