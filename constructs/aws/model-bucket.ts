@@ -1,11 +1,13 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import type { AccessLogBucket } from './access-log-bucket';
 import { EncryptionKey } from './encryption-key';
 import type { WorkloadIdentity } from './workload-identity';
 
@@ -14,6 +16,8 @@ export interface ModelBucketProps {
   readonly accountId: string;
   /** Days a replaced or deleted object version is kept. */
   readonly noncurrentVersionRetentionDays: number;
+  /** Receives the bucket's server access logs (who read or wrote which model file), under `<bucketName>/`. */
+  readonly accessLogs: AccessLogBucket;
   /** @default 7 */
   readonly incompleteUploadRetentionDays?: number;
   /**
@@ -26,7 +30,8 @@ export interface ModelBucketProps {
 /**
  * The S3 bucket that holds model versions: versioned, SSE-KMS with its own
  * rotating key, every form of public access blocked, TLS-only, ACLs disabled,
- * noncurrent versions and abandoned multipart uploads expired.
+ * noncurrent versions and abandoned multipart uploads expired, every request
+ * recorded in the server access logs.
  */
 export class ModelBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -85,6 +90,11 @@ export class ModelBucket extends Construct {
           },
         ],
       }),
+    });
+    new S3BucketLoggingA(this, 'access-logging', {
+      bucket: this.bucket.id,
+      targetBucket: props.accessLogs.bucket.id,
+      targetPrefix: `${props.bucketName}/`,
     });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: this.bucket.id,

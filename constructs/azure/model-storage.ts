@@ -1,8 +1,13 @@
+import type { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';
 import { Construct } from 'constructs';
 import type { AzureWorkloadIdentity } from './workload-identity';
+
+/** Blob request logs kept: every read, write and delete, with the caller's identity and address. */
+export const BLOB_ACCESS_LOGS = ['StorageRead', 'StorageWrite', 'StorageDelete'] as const;
 
 /** The container model versions live in. */
 export const MODEL_CONTAINER_NAME = 'models';
@@ -15,6 +20,8 @@ export interface ModelStorageProps {
   readonly location: string;
   /** Days a replaced or deleted blob version (and a deleted blob or container) is kept. */
   readonly noncurrentVersionRetentionDays: number;
+  /** Log Analytics workspace that receives the blob service's request logs (table `StorageBlobLogs`). */
+  readonly accessLogWorkspace: Pick<LogAnalyticsWorkspace, 'id'>;
   /**
    * Replicate to the paired region as well (GZRS) instead of across zones only (ZRS).
    * @default false
@@ -35,8 +42,9 @@ export interface ModelStorageProps {
 /**
  * The storage account that holds model versions: Entra ID authentication only
  * (shared keys and SAS off), TLS 1.2+, HTTPS only, no anonymous blob access,
- * double encryption at rest, versioning, change feed and soft delete, and old
- * versions expired after the retention period.
+ * double encryption at rest, versioning, change feed and soft delete, old
+ * versions expired after the retention period, and every blob read, write and
+ * delete logged to a Log Analytics workspace.
  */
 export class ModelStorage extends Construct {
   readonly account: StorageAccount;
@@ -86,6 +94,14 @@ export class ModelStorage extends Construct {
       containerAccessType: 'private',
     });
     this.containerName = this.container.name;
+
+    // Request logs of the blob service (who read or wrote which model file), the counterpart of S3 server access logs.
+    new MonitorDiagnosticSetting(this, 'blob-access-logs', {
+      name: 'blob-access-logs',
+      targetResourceId: `${this.account.id}/blobServices/default`,
+      logAnalyticsWorkspaceId: props.accessLogWorkspace.id,
+      enabledLog: BLOB_ACCESS_LOGS.map((category) => ({ category })),
+    });
 
     new StorageManagementPolicy(this, 'lifecycle', {
       storageAccountId: this.account.id,

@@ -84,6 +84,9 @@ export function aksPoolSizing(pool: NodePoolConfig, placement: AksPoolPlacement)
     vnetSubnetId: placement.nodeSubnetId,
     osDiskType: 'Managed',
     osDiskSizeGb: pool.diskSizeGiB,
+    // Encryption at host: temp disks, OS and data disk caches and their flow to storage are encrypted too, not
+    // only the managed disks at rest. Needs the subscription feature Microsoft.Compute/EncryptionAtHost.
+    hostEncryptionEnabled: true,
     // Explicit rather than overlay's 250: the kubelet default elsewhere, and a bounded blast radius per node.
     maxPods: 110,
     // The temporary pool AKS cycles nodes through when a VM size, zone or disk change would otherwise

@@ -2,6 +2,7 @@ import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/l
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
+import type { GcpAccessLogBucket } from './access-log-bucket';
 import { GcpEncryptionKey } from './encryption-key';
 import type { GcpWorkloadIdentity } from './workload-identity';
 
@@ -12,6 +13,8 @@ export interface GcpModelBucketProps {
   readonly region: string;
   /** Days a replaced or deleted object version is kept. */
   readonly noncurrentVersionRetentionDays: number;
+  /** Receives the bucket's usage logs (who read or wrote which model file), as objects named `<bucketName>_usage_...`. */
+  readonly accessLogs: Pick<GcpAccessLogBucket, 'bucketName'>;
   /** @default 7 */
   readonly incompleteUploadRetentionDays?: number;
   /**
@@ -25,7 +28,8 @@ export interface GcpModelBucketProps {
  * The GCS bucket that holds model versions: regional, versioned, encrypted
  * with its own rotating Cloud KMS key (CMEK), IAM-only access (uniform
  * bucket-level access, no ACLs), public access prevented, noncurrent versions
- * and abandoned multipart uploads deleted. Soft delete keeps GCP's default.
+ * and abandoned multipart uploads deleted, every request in the usage logs.
+ * Soft delete keeps GCP's default.
  * Readers need no KMS permission: the Cloud Storage service agent decrypts.
  */
 export class GcpModelBucket extends Construct {
@@ -52,6 +56,7 @@ export class GcpModelBucket extends Construct {
       publicAccessPrevention: 'enforced',
       versioning: { enabled: true },
       encryption: { defaultKmsKeyName: this.encryptionKey.id },
+      logging: { logBucket: props.accessLogs.bucketName, logObjectPrefix: props.bucketName },
       lifecycleRule: [
         {
           action: { type: 'Delete' },

@@ -1,3 +1,4 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
@@ -22,6 +23,7 @@ export interface GcpNetworkProps {
  * (secondary ranges for pods and services), Private Google Access so private
  * nodes reach Google APIs without NAT, VPC flow logs, and Cloud NAT for all
  * other egress. Nodes get no public addresses, so Cloud NAT is their only way out.
+ * An explicit, logged deny-all ingress rule sits just above GCP's implied one.
  */
 export class GcpNetwork extends Construct {
   readonly network: ComputeNetwork;
@@ -58,6 +60,17 @@ export class GcpNetwork extends Construct {
     });
     this.networkId = this.network.id;
     this.subnetworkId = this.subnetwork.id;
+    // GCP's implied deny (priority 65535) cannot log. The same deny one step above it does, so refused connections
+    // show up in Cloud Logging; GKE's own allow rules (priority 1000) and anything added later still come first.
+    new ComputeFirewall(this, 'deny-ingress', {
+      name: `${props.name}-deny-ingress`,
+      network: this.network.id,
+      direction: 'INGRESS',
+      priority: 65534,
+      deny: [{ protocol: 'all' }],
+      sourceRanges: ['0.0.0.0/0'],
+      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+    });
 
     const router = new ComputeRouter(this, 'router', {
       name: `${props.name}-${props.region}`,

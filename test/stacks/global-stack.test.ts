@@ -21,6 +21,17 @@ describe('GlobalStack', () => {
     expect(Object.values(global.data?.aws_route53_zone ?? {})).toEqual([expect.objectContaining({ zone_id: 'Z0123456789ABCDEFGHIJ' })]);
   });
 
+  it('signs the zone it creates with DNSSEC and logs its queries; an existing zone is left as its owner set it', () => {
+    expect(resourcesOfType(prod, 'aws_route53_hosted_zone_dnssec')).toEqual([expect.objectContaining({ signing_status: 'SIGNING' })]);
+    expect(resourcesOfType(prod, 'aws_route53_query_log')).toHaveLength(1);
+    expect(resourcesOfType(prod, 'aws_cloudwatch_log_group')).toEqual([expect.objectContaining({ name: '/aws/route53/prod.ml.example.com', retention_in_days: 365 })]);
+    expect(prod.output?.['dnssec-ds-record']).toBeDefined();
+    const existing = addEnvironment(Testing.app(), loadEnvironment('dev', { config: [{ dns: { hostedZoneId: 'Z0123456789ABCDEFGHIJ' } }] }));
+    const global = JSON.parse(Testing.synth(existing.find((stack) => stack.node.id === 'dev-global')!)) as TerraformJson;
+    expect(resourcesOfType(global, 'aws_route53_hosted_zone_dnssec')).toEqual([]);
+    expect(resourcesOfType(global, 'aws_route53_query_log')).toEqual([]);
+  });
+
   it('checks every regional endpoint over HTTPS /health with SNI, threshold 3, from at least 3 checker regions', () => {
     const checks = resourcesOfType(prod, 'aws_route53_health_check');
     expect(checks.map((check) => check.fqdn).sort()).toEqual(['centralindia.api.prod.ml.example.com', 'europe-west1.api.prod.ml.example.com', 'us-west-2.api.prod.ml.example.com']);

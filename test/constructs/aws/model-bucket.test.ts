@@ -1,13 +1,29 @@
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { ModelBucket } from '../../../constructs/aws/model-bucket';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import type { Construct } from 'constructs';
+import { AccessLogBucket } from '../../../constructs/aws/access-log-bucket';
+import { ModelBucket, type ModelBucketProps } from '../../../constructs/aws/model-bucket';
 import { WorkloadIdentity } from '../../../constructs/aws/workload-identity';
-import { onlyResourceOfType, policyOf, resourcesOfType, synthConstructs } from '../../helpers/synth';
+import { parse, policyOf, resourcesOfType, synthConstructs } from '../../helpers/synth';
 
 const props = { bucketName: 'models-test', accountId: '111111111111', noncurrentVersionRetentionDays: 14 };
 
+/** A ModelBucket next to the access-log bucket it logs to (constructed in the same scope). */
+function modelBucket(scope: Construct, overrides: Partial<ModelBucketProps> = {}): ModelBucket {
+  const accessLogs = new AccessLogBucket(scope, 'access-logs', { bucketPrefix: 'access-logs-', accountId: props.accountId, retentionDays: 30 });
+  return new ModelBucket(scope, 'model-bucket', { ...props, accessLogs, ...overrides });
+}
+
+/** The single resource of `type` that belongs to the model bucket (not to the access-log bucket beside it). */
+function onlyResourceOfType(synthesized: string, type: string): Record<string, unknown> {
+  const resources = Object.entries(parse(synthesized).resource?.[type] ?? {}).filter(([name]) => name.startsWith('model-bucket_'));
+  if (resources.length !== 1) throw new Error(`expected exactly one ${type} of the model bucket, found ${resources.length}`);
+  return resources[0][1];
+}
+
 describe('aws ModelBucket', () => {
-  const synthesized = synthConstructs((scope) => new ModelBucket(scope, 'model-bucket', props));
+  const synthesized = synthConstructs((scope) => modelBucket(scope));
 
   it('blocks every form of public access', () => {
     expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
@@ -50,19 +66,27 @@ describe('aws ModelBucket', () => {
     );
   });
 
+  it('records every request in server access logs, under its own prefix of the access-log bucket', () => {
+    expect(synthesized).toHaveResourceWithProperties(S3BucketLoggingA, {
+      bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.model-bucket_\w+\.id\}$/),
+      target_bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.access-logs_bucket_\w+\.id\}$/),
+      target_prefix: 'models-test/',
+    });
+  });
+
   it('disables ACLs', () => {
     expect(onlyResourceOfType(synthesized, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
   });
 
   it('refuses to destroy a bucket that holds objects unless told to', () => {
     expect(onlyResourceOfType(synthesized, 'aws_s3_bucket').force_destroy).toBe(false);
-    const disposable = synthConstructs((scope) => new ModelBucket(scope, 'model-bucket', { ...props, retainObjectsOnDestroy: false }));
+    const disposable = synthConstructs((scope) => modelBucket(scope, { retainObjectsOnDestroy: false }));
     expect(onlyResourceOfType(disposable, 'aws_s3_bucket').force_destroy).toBe(true);
   });
 
   it('grants read without write, and read-write without bucket administration', () => {
     const grants = synthConstructs((scope) => {
-      const bucket = new ModelBucket(scope, 'model-bucket', props);
+      const bucket = modelBucket(scope);
       const reader = new WorkloadIdentity(scope, 'reader', {
         roleName: 'reader',
         oidcProviderArn: 'arn:aws:iam::111111111111:oidc-provider/example',

@@ -105,6 +105,10 @@ describe('azure AksCluster', () => {
     });
   });
 
+  it('encrypts the default pool at host: temp disks and disk caches, not only the managed disks', () => {
+    expect(cluster.default_node_pool).toMatchObject({ host_encryption_enabled: true });
+  });
+
   it('leaves the node count to the autoscaler', () => {
     expect(cluster.lifecycle).toMatchObject({ ignore_changes: ['default_node_pool[0].node_count'] });
   });

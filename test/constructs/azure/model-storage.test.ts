@@ -9,6 +9,7 @@ const props: ModelStorageProps = {
   resourceGroupName: 'skyline-test-rg',
   location: 'centralindia',
   noncurrentVersionRetentionDays: 14,
+  accessLogWorkspace: { id: '/subscriptions/s/resourceGroups/skyline-test-rg/providers/Microsoft.OperationalInsights/workspaces/logs' },
   tags: { 'managed-by': 'cdktf' },
 };
 
@@ -44,6 +45,15 @@ describe('azure ModelStorage', () => {
       account_tier: 'Standard',
       account_replication_type: 'ZRS',
       tags: { 'managed-by': 'cdktf' },
+    });
+  });
+
+  it('logs every blob read, write and delete to the access-log workspace', () => {
+    expect(onlyResourceOfType(synthesized, 'azurerm_monitor_diagnostic_setting')).toEqual({
+      name: 'blob-access-logs',
+      target_resource_id: expect.stringMatching(/^\$\{azurerm_storage_account\.model-storage_account_\w+\.id\}\/blobServices\/default$/),
+      log_analytics_workspace_id: props.accessLogWorkspace.id,
+      enabled_log: [{ category: 'StorageRead' }, { category: 'StorageWrite' }, { category: 'StorageDelete' }],
     });
   });
 

@@ -51,6 +51,11 @@ describe('azure AksNodePool', () => {
     });
   });
 
+  it('encrypts at host: temp disks and disk caches, not only the managed disks', () => {
+    expect(poolOf(serving).host_encryption_enabled).toBe(true);
+    expect(poolOf(gpu).host_encryption_enabled).toBe(true);
+  });
+
   it('labels nodes with the shared pool-role label and leaves on-demand CPU pools untainted', () => {
     const pool = poolOf(serving);
     expect(pool.node_labels).toEqual({ 'skyline.io/pool-role': 'serving' });

@@ -3,7 +3,7 @@ import { GcpModelBucket } from '../../../constructs/gcp/model-bucket';
 import { GcpWorkloadIdentity } from '../../../constructs/gcp/workload-identity';
 import { onlyResourceOfType, parse, resourcesOfType, synthConstructs } from '../../helpers/synth';
 
-const props = { bucketName: 'skyline-test-models', region: 'europe-west1', noncurrentVersionRetentionDays: 14 };
+const props = { bucketName: 'skyline-test-models', region: 'europe-west1', noncurrentVersionRetentionDays: 14, accessLogs: { bucketName: 'skyline-test-models-logs' } };
 
 describe('gcp GcpModelBucket', () => {
   const synthesized = synthConstructs((scope) => new GcpModelBucket(scope, 'model-bucket', props));
@@ -15,6 +15,10 @@ describe('gcp GcpModelBucket', () => {
 
   it('allows IAM only (uniform bucket-level access, no ACLs) and enforces public access prevention', () => {
     expect(synthesized).toHaveResourceWithProperties(StorageBucket, { uniform_bucket_level_access: true, public_access_prevention: 'enforced' });
+  });
+
+  it('records every request in usage logs delivered to the access-log bucket, named after this bucket', () => {
+    expect(bucket.logging).toEqual({ log_bucket: 'skyline-test-models-logs', log_object_prefix: 'skyline-test-models' });
   });
 
   it('keeps versions', () => {

@@ -1,3 +1,4 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { GcpNetwork } from '../../../constructs/gcp/network';
 import { onlyResourceOfType, synthConstructs } from '../../helpers/synth';
@@ -23,6 +24,20 @@ describe('gcp GcpNetwork', () => {
       { range_name: 'services', ip_cidr_range: '10.1.16.0/20' },
     ]);
     expect(subnet.network).toMatch(/^\$\{google_compute_network\.network_\w+\.id\}$/);
+  });
+
+  it('denies all ingress explicitly, logged, just above the implied rule so GKE\'s allow rules still win', () => {
+    expect(synthesized).toHaveResourceWithProperties(ComputeFirewall, {
+      name: 'skyline-test-deny-ingress',
+      direction: 'INGRESS',
+      priority: 65534,
+      deny: [{ protocol: 'all' }],
+      source_ranges: ['0.0.0.0/0'],
+      log_config: { metadata: 'INCLUDE_ALL_METADATA' },
+    });
+    const firewall = onlyResourceOfType(synthesized, 'google_compute_firewall');
+    expect(firewall.allow).toBeUndefined();
+    expect(firewall.network).toMatch(/^\$\{google_compute_network\.network_\w+\.id\}$/);
   });
 
   it('turns on Private Google Access, so private nodes reach Google APIs without NAT', () => {
