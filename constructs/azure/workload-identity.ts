@@ -13,8 +13,12 @@ export interface AzureWorkloadIdentityProps {
   readonly resourceGroupName: string;
   /** Azure region, e.g. `centralindia`. */
   readonly location: string;
-  /** OIDC issuer URL of the AKS cluster whose service-account tokens are trusted. */
-  readonly oidcIssuerUrl: string;
+  /**
+   * OIDC issuer URL of the cluster whose service-account tokens are trusted.
+   * @default none: no federated credential; a cluster elsewhere is federated with the identity through an
+   * `AzureClusterFederation` (the replicator's, ADR-007)
+   */
+  readonly oidcIssuerUrl?: string;
   /** The only Kubernetes service account allowed to act as the identity. */
   readonly serviceAccount: ServiceAccountRef;
   /**
@@ -47,6 +51,7 @@ export class AzureWorkloadIdentity extends Construct {
     });
     this.clientId = this.identity.clientId;
     this.principalId = this.identity.principalId;
+    if (props.oidcIssuerUrl === undefined) return;
     new FederatedIdentityCredential(this, 'federated-credential', {
       name: `${props.serviceAccount.namespace}-${props.serviceAccount.name}`,
       resourceGroupName: props.resourceGroupName,

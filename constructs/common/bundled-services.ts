@@ -32,6 +32,15 @@ export type BucketAccess = 'none' | 'read' | 'readWrite';
 
 export type RegionRole = 'primary' | 'secondary' | 'tertiary';
 
+/**
+ * Whether `service` runs in a region of `regionRole`: the replicator only in the primary (it copies from there to
+ * every other region, through identities federated with the primary's cluster: ADR-007); the others everywhere.
+ * A service's cloud identity is federated with a region's cluster only where the service runs there.
+ */
+export function runsInRegion(service: BundledService, regionRole: RegionRole): boolean {
+  return service !== 'replicator' || regionRole === 'primary';
+}
+
 export function modelBucketAccess(service: BundledService, regionRole: RegionRole): BucketAccess {
   if (service !== 'replicator') return 'none';
   return regionRole === 'primary' ? 'read' : 'readWrite';

@@ -13,8 +13,10 @@ export interface GcpWorkloadIdentityProps {
    * The cluster's workload identity pool, `<project>.svc.id.goog`. Pass the
    * cluster's attribute rather than a literal: the pool exists only once a
    * cluster uses it, and IAM rejects bindings to a pool that does not exist.
+   * @default none: no GKE cluster may act as it; a cluster elsewhere is federated
+   * with it through a `GcpClusterFederation` (the replicator's, ADR-007)
    */
-  readonly workloadPool: string;
+  readonly workloadPool?: string;
   /** The only Kubernetes service account allowed to act as the Google service account. */
   readonly serviceAccount: ServiceAccountRef;
 }
@@ -44,6 +46,7 @@ export class GcpWorkloadIdentity extends Construct {
     });
     this.email = this.googleServiceAccount.email;
     this.member = this.googleServiceAccount.member;
+    if (props.workloadPool === undefined) return;
     new ServiceAccountIamMember(this, 'workload-identity-user', {
       serviceAccountId: this.googleServiceAccount.name,
       role: 'roles/iam.workloadIdentityUser',

@@ -4,11 +4,23 @@
  * typed as the chart's values.schema.json so a mismatch fails `tsc`.
  */
 import { join } from 'node:path';
+import { ConfigError } from '../../services/common/src/config';
+import { parseReplicatorConfig, type ReplicatorConfigInput } from '../../services/replicator/src/config';
+import type { ServiceAccountRef } from '../common/bundled-services';
 import { ENVOY_PROXY_LABELS } from './cluster-baseline';
 import { NAMESPACES } from './namespaces';
 
 /** The chart's directory, for a helm_release and for the chart tests. */
 export const MODEL_SERVING_CHART_DIR = join(__dirname, '..', '..', 'services', 'model-serving', 'chart');
+
+/**
+ * The serving pods' Kubernetes service account. Each infra stack federates it with the region's serving identity
+ * (`skyline-<env>-model-serving`: read on the model bucket, for the sync sidecar), so the chart must use this name.
+ */
+export const MODEL_SERVING_SERVICE_ACCOUNT: ServiceAccountRef = { namespace: NAMESPACES.serving.name, name: 'model-serving' };
+
+/** Where the model volume is mounted unless `modelMountPath` says otherwise; the live version is `<path>/current`. */
+export const DEFAULT_MODEL_MOUNT_PATH = '/models';
 
 /** A per-pod metric the HorizontalPodAutoscaler reads from prometheus-adapter (custom.metrics.k8s.io). */
 export interface ModelServingCustomMetric {
@@ -26,6 +38,35 @@ export interface GatewayParentRef {
   readonly namespace?: string;
   /** The Gateway's listener, e.g. `https`. */
   readonly sectionName: string;
+}
+
+/** The replicator's config in `sync` mode, as written. */
+export type SyncConfigInput = Extract<ReplicatorConfigInput, { mode: 'sync' }>;
+
+/**
+ * The model sync sidecar: the replicator's image in sync mode, keeping the newest complete version of one model in
+ * the model volume (`<modelMountPath>/current`) and signalling the server after each switch.
+ */
+export interface ModelSyncProps {
+  /** The replicator's image (services/replicator/Dockerfile), e.g. `ghcr.io/acme/skyline-replicator`. */
+  readonly imageRepository: string;
+  /** A release tag such as `0.1.0`; required unless `imageDigest` is set. @default none */
+  readonly imageTag?: string;
+  /** `sha256:<64 hex>`. @default none (pulled by tag) */
+  readonly imageDigest?: string;
+  /**
+   * The sidecar's config, except what the chart decides: `mode` (sync), `directory` (the model volume) and
+   * `server` (the sidecar's port). A `file` signal must lie in the model volume, the only path both containers see.
+   */
+  readonly config: Omit<SyncConfigInput, 'mode' | 'directory' | 'server'>;
+  /** The sidecar's HTTP port (health, metrics); must differ from the server's ports. @default 9464 */
+  readonly port?: number;
+  /** Longest first download before the kubelet restarts the sidecar; the server starts only after it. @default 1800 */
+  readonly firstSyncTimeoutSeconds?: number;
+  /** CPU request. @default 100 */
+  readonly cpuMillicores?: number;
+  /** Memory request and limit. @default 256 */
+  readonly memoryMiB?: number;
 }
 
 /** A PodDisruptionBudget bound: a pod count, or a percentage such as `"50%"`. */
@@ -81,8 +122,12 @@ export interface ModelServingProps {
   readonly pdbMinAvailable?: DisruptionBound;
   /** @default 1 when `pdbMinAvailable` is not set */
   readonly pdbMaxUnavailable?: DisruptionBound;
-  /** Workload identity annotations of the service account. @default {} */
+  /** Workload identity annotations of the service account (the region's serving identity, for the sidecar). @default {} */
   readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
+  /** Extra pod labels, e.g. `azure.workload.identity/use: "true"` on AKS. @default {} */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Keep the model volume filled from the region's bucket. @default none: the volume stays empty */
+  readonly modelSync?: ModelSyncProps;
   /** Mount a Kubernetes API token; only a server that calls the API needs one. @default false */
   readonly mountServiceAccountToken?: boolean;
   /** Numeric UID of the server; never 0. @default 10001 */
@@ -91,7 +136,7 @@ export interface ModelServingProps {
   readonly runAsGroup?: number;
   /** Extra environment variables of the server container. @default {} */
   readonly env?: Readonly<Record<string, string>>;
-  /** Where the server finds its model files (mounted read-only). @default '/models' */
+  /** Where the server finds its model files (mounted read-only). @default DEFAULT_MODEL_MOUNT_PATH ('/models') */
   readonly modelMountPath?: string;
   /** Size limit of the model volume; the pod is evicted if the files outgrow it. */
   readonly modelVolumeSizeGiB: number;
@@ -138,9 +183,18 @@ export interface ModelServingValues {
     readonly field: 'minAvailable' | 'maxUnavailable';
     readonly value: DisruptionBound;
   };
-  readonly serviceAccount: { readonly annotations: Readonly<Record<string, string>>; readonly automountToken: boolean };
+  readonly serviceAccount: { readonly name: string; readonly annotations: Readonly<Record<string, string>>; readonly automountToken: boolean };
   readonly securityContext: { readonly runAsUser: number; readonly runAsGroup: number };
   readonly env: Readonly<Record<string, string>>;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly modelSync: {
+    readonly enabled: boolean;
+    readonly image: { readonly repository: string; readonly tag: string; readonly digest: string };
+    readonly port: number;
+    readonly config: SyncConfigInput;
+    readonly probes: { readonly startup: ProbeValues; readonly readiness: ProbeValues; readonly liveness: ProbeValues };
+    readonly resources: { readonly requests: CpuMemoryValues; readonly limits: CpuMemoryValues };
+  };
   readonly volumes: {
     readonly models: { readonly mountPath: string; readonly sizeLimit: string };
     readonly tmp: { readonly sizeLimit: string };
@@ -210,11 +264,13 @@ export function modelServingValues(props: ModelServingProps): ModelServingValues
     },
     topologySpread: { maxSkew: 1, whenUnsatisfiable: props.zoneSpreadRequired ? 'DoNotSchedule' : 'ScheduleAnyway' },
     podDisruptionBudget: { enabled: true, ...pdb },
-    serviceAccount: { annotations: { ...props.serviceAccountAnnotations }, automountToken: props.mountServiceAccountToken ?? false },
+    serviceAccount: { name: MODEL_SERVING_SERVICE_ACCOUNT.name, annotations: { ...props.serviceAccountAnnotations }, automountToken: props.mountServiceAccountToken ?? false },
     securityContext: { runAsUser: props.runAsUser ?? 10001, runAsGroup: props.runAsGroup ?? 10001 },
     env: { ...props.env },
+    podLabels: { ...props.podLabels },
+    modelSync: modelSyncValues(props.modelSync, modelMountPath(props)),
     volumes: {
-      models: { mountPath: props.modelMountPath ?? '/models', sizeLimit: `${props.modelVolumeSizeGiB}Gi` },
+      models: { mountPath: modelMountPath(props), sizeLimit: `${props.modelVolumeSizeGiB}Gi` },
       tmp: { sizeLimit: `${props.tmpVolumeSizeMiB ?? 1024}Mi` },
     },
     networkPolicy: {
@@ -237,6 +293,84 @@ export function modelServingValues(props: ModelServingProps): ModelServingValues
   };
 }
 
+const DEFAULT_SYNC_PORT = 9464;
+const SYNC_PROBE_PERIOD_SECONDS = 10;
+
+function modelMountPath(props: Pick<ModelServingProps, 'modelMountPath'>): string {
+  return (props.modelMountPath ?? DEFAULT_MODEL_MOUNT_PATH).replace(/\/+$/, '');
+}
+
+/** The sidecar's config as the chart mounts it: the props' config plus what the chart decides. */
+function syncConfig(sync: ModelSyncProps, directory: string): SyncConfigInput {
+  return { ...sync.config, mode: 'sync', directory, server: { host: '0.0.0.0', port: sync.port ?? DEFAULT_SYNC_PORT } };
+}
+
+function modelSyncValues(sync: ModelSyncProps | undefined, directory: string): ModelServingValues['modelSync'] {
+  // Disabled: a placeholder the chart's schema accepts; nothing of it is rendered.
+  const props: ModelSyncProps = sync ?? {
+    imageRepository: 'registry.example.com/skyline/replicator',
+    imageTag: 'unused',
+    config: { store: { kind: 's3', bucket: 'unused', region: 'us-east-1' }, model: 'unused', signal: { kind: 'file', path: `${directory}/.reload` } },
+  };
+  const memory = `${props.memoryMiB ?? 256}Mi`;
+  const cpuMillicores = props.cpuMillicores ?? 100;
+  return {
+    enabled: sync !== undefined,
+    image: { repository: props.imageRepository, tag: props.imageTag ?? '', digest: props.imageDigest ?? '' },
+    port: props.port ?? DEFAULT_SYNC_PORT,
+    config: syncConfig(props, directory),
+    probes: {
+      startup: {
+        path: '/readyz',
+        periodSeconds: SYNC_PROBE_PERIOD_SECONDS,
+        timeoutSeconds: 2,
+        failureThreshold: Math.ceil((props.firstSyncTimeoutSeconds ?? 1800) / SYNC_PROBE_PERIOD_SECONDS),
+      },
+      readiness: { path: '/readyz', periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+      liveness: { path: '/healthz', periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
+    },
+    resources: { requests: { cpu: `${cpuMillicores}m`, memory }, limits: { cpu: `${Math.max(1000, cpuMillicores)}m`, memory } },
+  };
+}
+
+/** Every problem with the sidecar's props, its config checked by the replicator's own schema. */
+function modelSyncProblems(props: ModelServingProps): string[] {
+  const sync = props.modelSync;
+  if (sync === undefined) return [];
+  const problems: string[] = [];
+  const check = (ok: boolean, field: string, value: unknown, fix: string): void => {
+    if (!ok) problems.push(`modelSync.${field} is ${JSON.stringify(value)}: ${fix}`);
+  };
+  check(IMAGE_REPOSITORY.test(sync.imageRepository), 'imageRepository', sync.imageRepository, 'must be an image repository without tag or digest, such as ghcr.io/acme/skyline-replicator');
+  if (sync.imageTag === undefined && sync.imageDigest === undefined) {
+    problems.push('modelSync.imageTag and modelSync.imageDigest are both unset: set imageTag (e.g. "0.1.0") or imageDigest ("sha256:<64 hex>")');
+  }
+  if (sync.imageTag !== undefined) check(IMAGE_TAG.test(sync.imageTag) && sync.imageTag !== 'latest', 'imageTag', sync.imageTag, 'must be a fixed release tag such as 0.1.0 (not "latest")');
+  if (sync.imageDigest !== undefined) check(IMAGE_DIGEST.test(sync.imageDigest), 'imageDigest', sync.imageDigest, 'must be "sha256:" followed by 64 lowercase hex digits');
+  const port = sync.port ?? DEFAULT_SYNC_PORT;
+  const serverPorts = [props.containerPort ?? 8080, props.metricsPort ?? 9090];
+  check(Number.isInteger(port) && port >= 1024 && port <= 65535 && !serverPorts.includes(port), 'port', port, `must be a port from 1024 to 65535 other than the server's (${serverPorts.join(', ')}): the containers share the pod's network`);
+  if (sync.firstSyncTimeoutSeconds !== undefined) {
+    check(Number.isInteger(sync.firstSyncTimeoutSeconds) && sync.firstSyncTimeoutSeconds >= SYNC_PROBE_PERIOD_SECONDS, 'firstSyncTimeoutSeconds', sync.firstSyncTimeoutSeconds, `must be a whole number of seconds, ${SYNC_PROBE_PERIOD_SECONDS} or more`);
+  }
+  for (const field of ['cpuMillicores', 'memoryMiB'] as const) {
+    const value = sync[field];
+    if (value !== undefined) check(Number.isInteger(value) && value >= 1, field, value, 'must be a whole number, 1 or more');
+  }
+  const directory = modelMountPath(props);
+  const { signal } = sync.config;
+  if (signal.kind === 'file') {
+    check(signal.path.startsWith(`${directory}/`), 'config.signal.path', signal.path, `must lie in the model volume (${directory}/...), the only path both containers see`);
+  }
+  try {
+    parseReplicatorConfig(syncConfig(sync, directory), 'model-serving props.modelSync.config');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems.map((problem) => `modelSync.config.${problem.field} is ${JSON.stringify(problem.value)}: ${problem.message}`));
+  }
+  return problems;
+}
+
 /** A Kubernetes quantity: whole numbers as they are, fractions in milli-units (12.5 -> 12500m), never 1e21 notation. */
 function quantity(value: number): string {
   return Number.isInteger(value) ? String(value) : `${Math.round(value * 1000)}m`;
@@ -251,6 +385,7 @@ const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
 const GATEWAY_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_KEY = /^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 const PERCENTAGE = /^([0-9]|[1-9][0-9]|100)%$/;
 
 /** Every problem with the props, each naming the field, the value and the fix. */
@@ -333,9 +468,13 @@ function propProblems(props: ModelServingProps): string[] {
   check(DNS_LABEL.test(gateway.sectionName), 'gatewayParentRef.sectionName', gateway.sectionName, 'must be the name of a listener of the Gateway, such as https');
 
   problems.push(...disruptionProblems(props));
+  problems.push(...modelSyncProblems(props));
 
   wholeAtLeast('runAsUser', 1, 'user ID (0 is root)');
   wholeAtLeast('runAsGroup', 1, 'group ID (0 is root)');
+  for (const name of Object.keys(props.podLabels ?? {})) {
+    check(LABEL_KEY.test(name) && !name.startsWith('app.kubernetes.io/') && name !== 'helm.sh/chart', `podLabels.${name}`, name, 'must be a label key of your own (not app.kubernetes.io/* or helm.sh/chart, which the chart sets)');
+  }
   for (const name of Object.keys(props.env ?? {})) {
     check(ENV_NAME.test(name), `env.${name}`, name, 'must be an environment variable name: letters, digits and _, not starting with a digit');
   }

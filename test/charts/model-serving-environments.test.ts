@@ -31,7 +31,8 @@ describe('model-serving chart with every environment’s synthesized values', ()
     expect(charts.lint[name].stdout + charts.lint[name].stderr).not.toMatch(/\[(WARNING|ERROR)\]/);
     expect(charts.lint[name].status).toBe(0);
     expect(charts.rendered[name].map((manifest) => manifest.kind).sort()).toEqual(
-      ['Deployment', 'HTTPRoute', 'HTTPRoute', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceMonitor'].sort(),
+      // The ConfigMap is the model sync sidecar's: every environment keeps its served model in sync.
+      ['ConfigMap', 'Deployment', 'HTTPRoute', 'HTTPRoute', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceMonitor'].sort(),
     );
   });
 
@@ -47,7 +48,7 @@ describe('model-serving chart with every environment’s synthesized values', ()
     const files = Object.keys(VALUE_SETS).map((name) => charts.builtinFile(name));
     const lines = kubernetesValidate(files);
     expect(lines.filter((line) => !line.startsWith('INFO '))).toEqual([]);
-    // Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy: six built-in objects per render.
-    expect(lines).toHaveLength(files.length * 6);
+    // Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy, ConfigMap: seven built-in objects per render.
+    expect(lines).toHaveLength(files.length * 7);
   }, 60_000);
 });

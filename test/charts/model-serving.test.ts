@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ENVOY_PROXY_LABELS } from '../../constructs/workloads/cluster-baseline';
 import { NAMESPACES } from '../../constructs/workloads/namespaces';
-import { MODEL_SERVING_CHART_DIR, modelServingValues, type ModelServingValues } from '../../constructs/workloads/model-serving-values';
+import { MODEL_SERVING_CHART_DIR, modelServingValues, type ModelServingProps, type ModelServingValues } from '../../constructs/workloads/model-serving-values';
+import { parseReplicatorConfig } from '../../services/replicator/src/config';
 import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
 import { KUBERNETES_VERSION, parseManifests, renderChart, run, type ChartRenders, type Run } from '../helpers/charts';
 import { toolPath } from '../helpers/tools';
@@ -28,6 +29,32 @@ const CRD_KINDS = new Set(['HTTPRoute', 'ServiceMonitor']);
 
 const gatewayParentRef = { name: 'regional', sectionName: 'https' };
 
+/** AKS: Entra workload identity (annotation and pod label), model sync from Azure Blob, reload by a file the server watches. */
+const AKS_PROPS = {
+  imageRepository: 'acmeml.azurecr.io/serving/model-server',
+  imageTag: '1.4.2',
+  minReplicas: 1,
+  maxReplicas: 3,
+  cpuMillicores: 500,
+  memoryMiB: 1024,
+  domain: 'ml.example.com',
+  regionName: 'centralindia',
+  gatewayParentRef,
+  serviceAccountAnnotations: { 'azure.workload.identity/client-id': '66666666-7777-8888-9999-000000000000' },
+  podLabels: { 'azure.workload.identity/use': 'true' },
+  modelVolumeSizeGiB: 10,
+  modelSync: {
+    imageRepository: 'acmeml.azurecr.io/skyline/replicator',
+    imageDigest: DIGEST,
+    config: {
+      store: { kind: 'azure-blob', accountUrl: 'https://skylineprodmodelsci.blob.core.windows.net', container: 'models' },
+      model: 'resnet50',
+      pollIntervalSeconds: 60,
+      signal: { kind: 'file', path: '/models/.reload' },
+    },
+  },
+} satisfies ModelServingProps;
+
 const VALUE_SETS = {
   /** CPU only, by tag, small. */
   dev: modelServingValues({
@@ -42,7 +69,7 @@ const VALUE_SETS = {
     gatewayParentRef,
     modelVolumeSizeGiB: 10,
   }),
-  /** CPU, by digest, GKE workload identity, its own model path and liveness endpoint. */
+  /** CPU, by digest, GKE workload identity, its own model path and liveness endpoint; model sync from GCS, reload by HTTP. */
   staging: modelServingValues({
     imageRepository: 'europe-west1-docker.pkg.dev/acme-ml/serving/model-server',
     imageDigest: DIGEST,
@@ -60,6 +87,12 @@ const VALUE_SETS = {
     env: { MODEL_DIR: '/var/lib/models', LOG_LEVEL: 'info' },
     modelMountPath: '/var/lib/models',
     modelVolumeSizeGiB: 30,
+    modelSync: {
+      imageRepository: 'ghcr.io/acme/skyline-replicator',
+      imageTag: '0.1.0',
+      config: { store: { kind: 'gcs', bucket: 'skyline-staging-models-euw1' }, model: 'resnet50', signal: { kind: 'http', url: 'http://127.0.0.1:8080/admin/reload' } },
+      firstSyncTimeoutSeconds: 3600,
+    },
   }),
   /** GPU, by digest, scaled on request rate too, IRSA, strict zone spread. */
   prod: modelServingValues({
@@ -81,6 +114,7 @@ const VALUE_SETS = {
     serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::333333333333:role/prod-model-serving' },
     modelVolumeSizeGiB: 100,
   }),
+  aks: modelServingValues(AKS_PROPS),
 } satisfies Record<string, ModelServingValues>;
 
 type SetName = keyof typeof VALUE_SETS;
@@ -94,6 +128,7 @@ interface Manifest {
   readonly kind: string;
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
   readonly automountServiceAccountToken?: boolean;
+  readonly data?: Record<string, string>;
   readonly spec: Record<string, unknown>;
 }
 interface Container {
@@ -108,7 +143,14 @@ interface Container {
   readonly securityContext: unknown;
   readonly volumeMounts: { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }[];
 }
+interface SidecarContainer extends Container {
+  readonly name: string;
+  readonly restartPolicy: string;
+  readonly args: string[];
+}
 interface PodSpec {
+  readonly serviceAccountName: string;
+  readonly initContainers?: SidecarContainer[];
   readonly automountServiceAccountToken: boolean;
   readonly securityContext: unknown;
   readonly nodeSelector: Record<string, string>;
@@ -173,7 +215,7 @@ describe('model-serving chart', () => {
   it('maps every value the chart defines, and no other (the TS side mirrors values.yaml)', () => {
     const defaults = parse(readFileSync(join(MODEL_SERVING_CHART_DIR, 'values.yaml'), 'utf8')) as Record<string, unknown>;
     // Free-form maps (env, annotations, labels) hold whatever the stack sets: compare the keys above them.
-    const freeFormMaps = ['env', 'serviceAccount.annotations', 'networkPolicy.gatewayPodLabels'];
+    const freeFormMaps = ['env', 'podLabels', 'serviceAccount.annotations', 'networkPolicy.gatewayPodLabels', 'modelSync.config'];
     const keyPaths = (value: unknown, prefix = ''): string[] =>
       value !== null && typeof value === 'object' && !Array.isArray(value) && !freeFormMaps.includes(prefix)
         ? Object.entries(value).flatMap(([key, child]) => keyPaths(child, prefix ? `${prefix}.${key}` : key))
@@ -188,6 +230,7 @@ describe('model-serving chart', () => {
       ['a privileged port', { http: { port: 80 } }, "at '/http/port'"],
       ['root', { securityContext: { runAsUser: 0, runAsGroup: 0 } }, "at '/securityContext/runAsUser'"],
       ['routes without a domain', { routes: { ...VALUE_SETS.dev.routes, domain: '' } }, "at '/routes/domain'"],
+      ['a sync sidecar without its config', { modelSync: { ...VALUE_SETS.dev.modelSync, enabled: true, config: {} } }, "at '/modelSync/config'"],
       // null deletes a default key in helm: this empties the selector, which would admit the whole gateway namespace.
       ['an empty gateway pod selector', { networkPolicy: { ...VALUE_SETS.dev.networkPolicy, gatewayPodLabels: Object.fromEntries(Object.keys(ENVOY_PROXY_LABELS).map((key) => [key, null])) } }, "at '/networkPolicy/gatewayPodLabels'"],
     ])('fails helm template on %s', (_label, override, message) => {
@@ -323,6 +366,7 @@ describe('model-serving chart', () => {
       expect(pod.volumes).toEqual([
         { name: 'tmp', emptyDir: { sizeLimit: '1024Mi' } },
         { name: 'models', emptyDir: { sizeLimit: '30Gi' } },
+        { name: 'model-sync-config', configMap: { name: 'model-serving-model-sync' } },
       ]);
       expect(server('staging').volumeMounts).toEqual([
         { name: 'tmp', mountPath: '/tmp' },
@@ -424,7 +468,11 @@ describe('model-serving chart', () => {
             from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACES.gateway.name } }, podSelector: { matchLabels: ENVOY_PROXY_LABELS } }],
             ports: [{ protocol: 'TCP', port: 8080 }],
           },
-          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACES.monitoring.name } } }], ports: [{ protocol: 'TCP', port: 9090 }] },
+          {
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACES.monitoring.name } } }],
+            // The sync sidecar's metrics too, where it runs.
+            ports: [{ protocol: 'TCP', port: 9090 }, ...(VALUE_SETS[name].modelSync.enabled ? [{ protocol: 'TCP', port: 9464 }] : [])],
+          },
         ],
       });
     });
@@ -444,6 +492,7 @@ describe('model-serving chart', () => {
       ['dev', 'dev.ml.example.com', 'us-west-2'],
       ['staging', 'staging.ml.example.com', 'europe-west1'],
       ['prod', 'ml.example.com', 'us-west-2'],
+      ['aks', 'ml.example.com', 'centralindia'],
     ] as const)('%s: serves api.<domain> and <region>.api.<domain> through the gateway HTTPS listener', (name, domain, region) => {
       const routes = manifestsOf(name, 'HTTPRoute');
       expect(routes.map((route) => route.spec.hostnames).sort()).toEqual([[`${region}.api.${domain}`], [`api.${domain}`]].sort());
@@ -488,6 +537,115 @@ describe('model-serving chart', () => {
       const result = helm(['template', RELEASE, ...helmArgs(undefined), '--set', 'serviceMonitor.enabled=false,podDisruptionBudget.enabled=false,networkPolicy.enabled=false']);
       expect(result.status).toBe(0);
       expect(parseManifests(result.stdout).map((manifest) => manifest.kind).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'Service', 'ServiceAccount']);
+    });
+  });
+
+  describe('model sync sidecar', () => {
+    function sidecar(name: RenderName): SidecarContainer {
+      const [container, ...others] = podSpec(name).initContainers ?? [];
+      expect(others).toEqual([]);
+      return container;
+    }
+
+    it('starts first as a native sidecar, and the server only once a verified version is in place (startup probe on /readyz)', () => {
+      const sync = sidecar('aks');
+      expect(sync).toMatchObject({ name: 'model-sync', restartPolicy: 'Always', image: `acmeml.azurecr.io/skyline/replicator@${DIGEST}`, imagePullPolicy: 'IfNotPresent', args: ['--config', '/etc/skyline/model-sync/config.yaml'] });
+      expect(sync.ports).toEqual([{ name: 'model-sync', containerPort: 9464, protocol: 'TCP' }]);
+      expect(sync.startupProbe).toEqual({ httpGet: { path: '/readyz', port: 'model-sync' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 180 });
+      expect(sidecar('staging').startupProbe).toMatchObject({ failureThreshold: 360 });
+      expect(sync.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'model-sync' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+      expect(sync.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'model-sync' }, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 });
+      expect(sync.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '256Mi' } });
+    });
+
+    it.each(['staging', 'aks'] as const)('%s: runs restricted, and is the only writer of the model volume', (name) => {
+      expect(sidecar(name).securityContext).toEqual({
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      const mountPath = VALUE_SETS[name].volumes.models.mountPath;
+      expect(sidecar(name).volumeMounts).toEqual([
+        { name: 'model-sync-config', mountPath: '/etc/skyline/model-sync', readOnly: true },
+        { name: 'tmp', mountPath: '/tmp' },
+        { name: 'models', mountPath },
+      ]);
+      expect(server(name).volumeMounts).toContainEqual({ name: 'models', mountPath, readOnly: true });
+    });
+
+    it.each(['staging', 'aks'] as const)('%s: mounts a sync config the replicator itself accepts, reading into the model volume', (name) => {
+      const configMap = charts.rendered[name].find((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name === 'model-serving-model-sync');
+      const file = parse(configMap?.data?.['config.yaml'] ?? '') as unknown;
+      expect(file).toEqual(VALUE_SETS[name].modelSync.config);
+      const parsed = parseReplicatorConfig(file as ModelServingValues['modelSync']['config']);
+      expect(parsed).toMatchObject({ mode: 'sync', directory: VALUE_SETS[name].volumes.models.mountPath, server: { port: 9464 } });
+    });
+
+    it('reloads the server by HTTP on its own port (staging) or by a file in the model volume (aks)', () => {
+      expect(VALUE_SETS.staging.modelSync.config.signal).toEqual({ kind: 'http', url: 'http://127.0.0.1:8080/admin/reload' });
+      expect(VALUE_SETS.aks.modelSync.config.signal).toEqual({ kind: 'file', path: '/models/.reload' });
+    });
+
+    it('has the sidecar\'s metrics scraped: a Service port, a ServiceMonitor endpoint', () => {
+      expect((only('aks', 'Service').spec.ports as Port[]).map((port) => port.name)).toEqual(['http', 'metrics', 'model-sync']);
+      expect(only('aks', 'ServiceMonitor').spec.endpoints).toEqual([
+        { port: 'metrics', path: '/metrics', interval: '30s' },
+        { port: 'model-sync', path: '/metrics', interval: '30s' },
+      ]);
+    });
+
+    it('takes the AKS workload identity label on the pods, next to the chart\'s own labels, and the client ID on the service account', () => {
+      const labels = (only('aks', 'Deployment').spec.template as { metadata: { labels: Record<string, string> } }).metadata.labels;
+      expect(labels).toMatchObject({ 'azure.workload.identity/use': 'true', 'app.kubernetes.io/name': 'model-serving', 'app.kubernetes.io/instance': RELEASE });
+      expect(only('aks', 'ServiceAccount').metadata).toMatchObject({ name: 'model-serving', annotations: { 'azure.workload.identity/client-id': '66666666-7777-8888-9999-000000000000' } });
+      for (const name of RENDER_NAMES) expect(podSpec(name).serviceAccountName).toBe('model-serving');
+    });
+
+    it('rolls the pods when the sync config changes', () => {
+      const checksum = (name: RenderName): string | undefined =>
+        (only(name, 'Deployment').spec.template as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.['checksum/model-sync'];
+      expect(checksum('aks')).toMatch(/^[a-f0-9]{64}$/);
+      expect(checksum('staging')).not.toBe(checksum('aks'));
+      expect(checksum('dev')).toBeUndefined();
+    });
+
+    it('is absent when not enabled: no init container, no ConfigMap', () => {
+      for (const name of ['defaults', 'dev', 'prod'] as const) {
+        expect(podSpec(name).initContainers).toBeUndefined();
+        expect(charts.rendered[name].filter((manifest) => manifest.kind === 'ConfigMap')).toEqual([]);
+      }
+    });
+
+    it.each([
+      ['modelSync.port=8080', 'modelSync.port (8080) is also the server\'s http.port or metrics.port'],
+      ['modelSync.config.directory=/data', 'modelSync.config.directory (/data) is not volumes.models.mountPath (/models)'],
+      ['modelSync.config.signal.path=/tmp/reload', 'modelSync.config.signal.path (/tmp/reload) is outside volumes.models.mountPath (/models)'],
+      ['modelSync.config.server.port=9999', 'modelSync.config.server.port (9999) differs from modelSync.port (9464)'],
+    ])('fails helm template on %s (checks across values)', (set, message) => {
+      const file = join(charts.workDir, 'aks.values.yaml');
+      writeFileSync(file, stringify(VALUE_SETS.aks));
+      const result = helm(['template', RELEASE, ...helmArgs(file), '--set', set]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(message);
+    });
+
+    it('refuses a pod label that would override the chart\'s own (schema)', () => {
+      const result = helm(['template', RELEASE, ...helmArgs(undefined), '--set', 'podLabels.app\\.kubernetes\\.io/instance=other']);
+      expect(result.status).not.toBe(0);
+      // helm's validator names the wrong path for propertyNames failures: the message is what identifies it.
+      expect(result.stderr).toContain("invalid propertyName 'app.kubernetes.io/instance'");
+    });
+
+    it('refuses, at synth, a sidecar config the replicator would refuse, a signal outside the volume and a port clash', () => {
+      const props = { ...AKS_PROPS, modelSync: { ...AKS_PROPS.modelSync, port: 8080, config: { ...AKS_PROPS.modelSync.config, model: 'a/b', signal: { kind: 'file' as const, path: '/tmp/reload' } } } };
+      expect(() => modelServingValues(props)).toThrow(
+        /Invalid model-serving props \(3 problems\):\n {2}- modelSync\.port is 8080: .*\n {2}- modelSync\.config\.signal\.path is "\/tmp\/reload": must lie in the model volume \(\/models\/\.\.\.\).*\n {2}- modelSync\.config\.model is "a\/b": must be a model name/,
+      );
     });
   });
 

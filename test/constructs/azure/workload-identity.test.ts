@@ -37,6 +37,11 @@ describe('azure AzureWorkloadIdentity', () => {
     );
   });
 
+  it('trusts no cluster without an issuer (a cluster elsewhere is federated with it)', () => {
+    const json = JSON.parse(synthConstructs((scope) => new AzureWorkloadIdentity(scope, 'identity', { ...props, oidcIssuerUrl: undefined }))) as { resource: Record<string, unknown> };
+    expect(Object.keys(json.resource)).toEqual(['azurerm_user_assigned_identity']);
+  });
+
   it('assigns roles to its own principal, as a service principal', () => {
     const assignment = onlyResourceOfType(synthesized, 'azurerm_role_assignment');
     expect(assignment).toMatchObject({

@@ -24,6 +24,11 @@ describe('gcp GcpWorkloadIdentity', () => {
     expect(Object.keys(json.resource).sort()).toEqual(['google_service_account', 'google_service_account_iam_member']);
   });
 
+  it('lets no GKE cluster act as it without a workload pool (a cluster elsewhere is federated with it)', () => {
+    const json = JSON.parse(synthConstructs((scope) => new GcpWorkloadIdentity(scope, 'identity', { ...props, workloadPool: undefined }))) as { resource: Record<string, unknown> };
+    expect(Object.keys(json.resource)).toEqual(['google_service_account']);
+  });
+
   it.each(['short', 'skyline-staging-cost-analyzer-x', 'Skyline-dev-replicator', '1skyline-replicator', 'skyline-replicator-'])(
     'rejects the account ID %s, which GCP would refuse at apply time',
     (accountId) => {

@@ -168,5 +168,46 @@ describe('modelServingValues', () => {
       const message = invalid({ minReplicas: 0, gpuCount: -1, domain: 'nope' });
       expect(message).toMatch(/^Invalid model-serving props \(3 problems\):/);
     });
+
+    it('refuses pod labels the chart sets itself', () => {
+      expect(invalid({ podLabels: { 'app.kubernetes.io/component': 'x' } })).toContain('podLabels.app.kubernetes.io/component is "app.kubernetes.io/component": must be a label key of your own');
+      expect(invalid({ podLabels: { 'bad key': 'x' } })).toContain('podLabels.bad key');
+    });
+  });
+
+  describe('model sync sidecar', () => {
+    const sync: NonNullable<ModelServingProps['modelSync']> = {
+      imageRepository: 'ghcr.io/acme/skyline-replicator',
+      imageTag: '0.1.0',
+      config: { store: { kind: 'gcs', bucket: 'skyline-dev-models-euw1' }, model: 'resnet50', signal: { kind: 'file', path: '/models/.reload' } },
+    };
+
+    it('is off unless given, and runs as the chart\'s service account either way', () => {
+      const values = modelServingValues(base);
+      expect(values.modelSync.enabled).toBe(false);
+      expect(values.serviceAccount.name).toBe('model-serving');
+      expect(values.podLabels).toEqual({});
+    });
+
+    it('reads into the model volume, serves on its own port and gives the first download its timeout', () => {
+      const values = modelServingValues({ ...base, modelMountPath: '/var/lib/models/', modelSync: { ...sync, config: { ...sync.config, signal: { kind: 'file', path: '/var/lib/models/.reload' } }, firstSyncTimeoutSeconds: 600 } });
+      expect(values.modelSync).toMatchObject({
+        enabled: true,
+        image: { repository: 'ghcr.io/acme/skyline-replicator', tag: '0.1.0', digest: '' },
+        port: 9464,
+        config: { mode: 'sync', directory: '/var/lib/models', server: { host: '0.0.0.0', port: 9464 }, model: 'resnet50' },
+        probes: { startup: { path: '/readyz', periodSeconds: 10, failureThreshold: 60 } },
+      });
+      expect(values.volumes.models.mountPath).toBe('/var/lib/models');
+    });
+
+    it('refuses a port of the server, a signal file outside the model volume, an image without a release, and a config the replicator refuses', () => {
+      const message = invalid({ modelSync: { ...sync, imageTag: undefined, port: 9090, config: { ...sync.config, signal: { kind: 'file', path: '/tmp/.reload' }, pollIntervalSeconds: 0 } } });
+      expect(message).toMatch(/^Invalid model-serving props \(4 problems\):/);
+      expect(message).toContain('modelSync.imageTag and modelSync.imageDigest are both unset');
+      expect(message).toContain("modelSync.port is 9090: must be a port from 1024 to 65535 other than the server's (8080, 9090)");
+      expect(message).toContain('modelSync.config.signal.path is "/tmp/.reload": must lie in the model volume (/models/...)');
+      expect(message).toContain('modelSync.config.pollIntervalSeconds is 0: must be more than 0 seconds');
+    });
   });
 });

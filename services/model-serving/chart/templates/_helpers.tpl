@@ -36,6 +36,27 @@ timeoutSeconds: {{ .timeoutSeconds }}
 failureThreshold: {{ .failureThreshold }}
 {{- end -}}
 
+{{/* The model sync sidecar's image: the replicator's, by digest when one is given. */}}
+{{- define "model-serving.syncImage" -}}
+{{- with .Values.modelSync.image -}}
+{{- if .digest -}}
+{{ .repository }}@{{ .digest }}
+{{- else -}}
+{{ .repository }}:{{ .tag }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* One probe of the sync sidecar, on its own port. */}}
+{{- define "model-serving.syncProbe" -}}
+httpGet:
+  path: {{ .path }}
+  port: model-sync
+periodSeconds: {{ .periodSeconds }}
+timeoutSeconds: {{ .timeoutSeconds }}
+failureThreshold: {{ .failureThreshold }}
+{{- end -}}
+
 {{/* Checks the schema cannot express: it validates each value alone. */}}
 {{- define "model-serving.validate" -}}
 {{- if eq (int .Values.http.port) (int .Values.metrics.port) -}}
@@ -43,5 +64,21 @@ failureThreshold: {{ .failureThreshold }}
 {{- end -}}
 {{- if gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) -}}
 {{- fail (printf "autoscaling.minReplicas (%v) is greater than autoscaling.maxReplicas (%v)" .Values.autoscaling.minReplicas .Values.autoscaling.maxReplicas) -}}
+{{- end -}}
+{{- if .Values.modelSync.enabled -}}
+{{- $sync := .Values.modelSync -}}
+{{- if has (int $sync.port) (list (int .Values.http.port) (int .Values.metrics.port)) -}}
+{{- fail (printf "modelSync.port (%v) is also the server's http.port or metrics.port: the two containers share the pod's network; give the sidecar its own port" $sync.port) -}}
+{{- end -}}
+{{- $server := $sync.config.server | default dict -}}
+{{- if ne (int ($server.port | default 9464)) (int $sync.port) -}}
+{{- fail (printf "modelSync.config.server.port (%v) differs from modelSync.port (%v): the probes and the scrape use modelSync.port; set both alike" ($server.port | default 9464) $sync.port) -}}
+{{- end -}}
+{{- if ne (trimSuffix "/" $sync.config.directory) (trimSuffix "/" .Values.volumes.models.mountPath) -}}
+{{- fail (printf "modelSync.config.directory (%v) is not volumes.models.mountPath (%v): the sidecar would write where the server does not read" $sync.config.directory .Values.volumes.models.mountPath) -}}
+{{- end -}}
+{{- if and (eq $sync.config.signal.kind "file") (not (hasPrefix (printf "%s/" (trimSuffix "/" .Values.volumes.models.mountPath)) $sync.config.signal.path)) -}}
+{{- fail (printf "modelSync.config.signal.path (%v) is outside volumes.models.mountPath (%v), the only path both containers see" $sync.config.signal.path .Values.volumes.models.mountPath) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
