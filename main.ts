@@ -9,12 +9,13 @@ import { App } from 'cdktf';
 import { loadEnvironment } from './stacks/environments/load';
 import { environmentOverridesFromProcess } from './stacks/environments/overrides';
 import { ConfigError } from './stacks/environments/validate';
-import { addEnvironment } from './stacks/skyline-app';
+import { addBootstrapStack, addEnvironment } from './stacks/skyline-app';
 
 function main(): void {
   const environment = loadEnvironment(process.env.SKYLINE_ENV ?? 'dev', environmentOverridesFromProcess(process.env));
   const app = new App();
   addEnvironment(app, environment);
+  addBootstrapStack(app, environment);
   app.synth();
 }
 

@@ -1,14 +1,20 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { createServiceIdentities, serviceAccountOf, type BundledService } from '../constructs/common/bundled-services';
+import { createServiceIdentities, runsInRegion, serviceAccountOf, type BundledService } from '../constructs/common/bundled-services';
+import { GcpAccessLogBucket } from '../constructs/gcp/access-log-bucket';
+import { BillingExportDataset } from '../constructs/gcp/billing-export-dataset';
+import { GcpBudget } from '../constructs/gcp/budget';
 import { GkeCluster } from '../constructs/gcp/cluster';
 import { GcpModelBucket } from '../constructs/gcp/model-bucket';
+import { GcpModelEvents } from '../constructs/gcp/model-events';
 import { GcpNetwork } from '../constructs/gcp/network';
 import { GcpGatewayAddress } from '../constructs/gcp/gateway-address';
 import { GkeNodePool } from '../constructs/gcp/node-pool';
-import type { GcpWorkloadIdentity } from '../constructs/gcp/workload-identity';
+import { GcpWorkloadIdentity } from '../constructs/gcp/workload-identity';
+import { MODEL_SERVING_SERVICE_ACCOUNT } from '../constructs/workloads/model-serving-values';
 import { configureBackend } from './backend';
+import { costHomeRegionKey } from './environments/cost-schema';
 import type { EnvironmentConfig, GcpRegionConfig } from './environments/schema';
 import { EXEC_API_VERSION, type KubernetesConnection, type RegionalInfra } from './regional-infra';
 
@@ -21,13 +27,23 @@ export interface GcpInfraStackProps {
   readonly region: GcpRegionConfig;
 }
 
-/** `<env>-gcp-<region>-infra`: VPC, Cloud NAT, GKE, node pools, model bucket, service identities. */
+/** `<env>-gcp-<region>-infra`: VPC, Cloud NAT, GKE, node pools, model bucket, service identities, billing export dataset and budget. */
 export class GcpInfraStack extends TerraformStack implements RegionalInfra {
   readonly cluster: GkeCluster;
   readonly modelBucket: GcpModelBucket;
+  /** The model bucket's events (GCS -> Pub/Sub), for a replicator whose source is this bucket. */
+  readonly modelEvents: GcpModelEvents;
+  /**
+   * One Google service account per bundled service. The replicator's is federated with the primary region's cluster
+   * by the primary's workloads stack, not with this cluster, unless this region is the primary (ADR-007).
+   */
   readonly serviceIdentities: Readonly<Record<BundledService, GcpWorkloadIdentity>>;
   readonly kubernetes: KubernetesConnection;
   readonly gatewayAddress: GcpGatewayAddress['binding'];
+  /** Google service account of the model-serving pods (`ml-serving/model-serving`): read on the model bucket, for the sync sidecar. */
+  readonly servingIdentity: GcpWorkloadIdentity;
+  /** The dataset of the billing export, in the GCP region that is the project's cost home (absent in the others). */
+  readonly billingExport?: BillingExportDataset;
 
   constructor(scope: Construct, id: string, props: GcpInfraStackProps) {
     super(scope, id);
@@ -74,19 +90,39 @@ export class GcpInfraStack extends TerraformStack implements RegionalInfra {
       });
     }
 
+    const accessLogs = new GcpAccessLogBucket(this, 'access-logs', {
+      bucketName: `${region.modelBucketName}-logs`,
+      region: region.region,
+      retentionDays: environment.logRetentionDays,
+      retainObjectsOnDestroy: environment.deletionProtection,
+    });
     this.modelBucket = new GcpModelBucket(this, 'model-bucket', {
       bucketName: region.modelBucketName,
       region: region.region,
       noncurrentVersionRetentionDays: environment.noncurrentVersionRetentionDays,
+      accessLogs,
       retainObjectsOnDestroy: environment.deletionProtection,
     });
 
+    this.modelEvents = new GcpModelEvents(this, 'model-events', {
+      bucket: this.modelBucket,
+      region: region.region,
+      projectNumber: region.projectNumber,
+      topicName: `${region.modelBucketName}-events`,
+      encryptionKey: this.modelBucket.encryptionKey,
+    });
+
     this.serviceIdentities = createServiceIdentities(region.role, this.modelBucket, (service) =>
-      this.cluster.addWorkloadIdentity(`identity-${service}`, `${name}-${service}`, serviceAccountOf(service)),
+      runsInRegion(service, region.role)
+        ? this.cluster.addWorkloadIdentity(`identity-${service}`, `${name}-${service}`, serviceAccountOf(service))
+        : new GcpWorkloadIdentity(this, `identity-${service}`, { accountId: `${name}-${service}`, serviceAccount: serviceAccountOf(service) }),
     );
+    this.servingIdentity = this.cluster.addWorkloadIdentity('identity-model-serving', `${name}-model-serving`, MODEL_SERVING_SERVICE_ACCOUNT);
+    this.modelBucket.grantRead(this.servingIdentity);
     for (const [service, identity] of Object.entries(this.serviceIdentities)) {
       new TerraformOutput(this, `${service}-identity`, { value: identity.email, description: `Google service account of the ${service} service account` });
     }
+    this.billingExport = this.addBillingExportAndBudget(props);
 
     const gatewayAddress = new GcpGatewayAddress(this, 'gateway-address', { name, region: region.region });
     this.gatewayAddress = gatewayAddress.binding;
@@ -103,11 +139,43 @@ export class GcpInfraStack extends TerraformStack implements RegionalInfra {
     // The CA certificate is public data (clients verify the endpoint with it), so it is not marked sensitive.
     new TerraformOutput(this, 'cluster-ca-certificate', { value: this.cluster.caCertificate });
     new TerraformOutput(this, 'model-bucket-name', { value: this.modelBucket.bucketName });
+    new TerraformOutput(this, 'model-events-subscription', { value: this.modelEvents.subscriptionId });
+    new TerraformOutput(this, 'model-serving-identity', { value: this.servingIdentity.email, description: 'Google service account of the model-serving pods (sync sidecar)' });
     new TerraformOutput(this, 'workload-pool', { value: this.cluster.workloadPool });
   }
 
   serviceAccountAnnotations(service: BundledService): Readonly<Record<string, string>> {
     return { 'iam.gke.io/gcp-service-account': this.serviceIdentities[service].email };
+  }
+
+  /**
+   * The billing export's dataset and the monthly budget, once per project: in the GCP region that is the cost home.
+   * The cost analyzer's Google service account may query the export.
+   */
+  private addBillingExportAndBudget(props: GcpInfraStackProps): BillingExportDataset | undefined {
+    const { environment, region } = props;
+    if (costHomeRegionKey(environment, 'gcp') !== props.regionKey) return undefined;
+    const { cost } = environment;
+    const billingExport = new BillingExportDataset(this, 'billing-export', {
+      datasetId: `skyline_${environment.name}_billing`,
+      location: cost.gcp.exportLocation,
+      projectId: region.projectId,
+      projectNumber: region.projectNumber,
+      billingAccountId: cost.gcp.billingAccountId,
+      retainOnDestroy: environment.deletionProtection,
+    });
+    billingExport.grantRead(this.serviceIdentities['cost-analyzer']);
+    new GcpBudget(this, 'budget', {
+      displayName: `skyline-${environment.name}-monthly`,
+      billingAccountId: cost.gcp.billingAccountId,
+      projectId: region.projectId,
+      projectNumber: region.projectNumber,
+      monthlyAmount: cost.gcp.monthlyBudget,
+      currency: cost.gcp.currency,
+      thresholds: cost.thresholds,
+      recipients: cost.recipients,
+    });
+    return billingExport;
   }
 }
 

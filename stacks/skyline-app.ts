@@ -1,6 +1,7 @@
 import type { App, TerraformStack } from 'cdktf';
 import { AwsInfraStack } from './aws-infra-stack';
 import { AzureInfraStack } from './azure-infra-stack';
+import { BootstrapStack, bootstrapStackName } from './bootstrap-stack';
 import type { AwsRegionConfig, EnvironmentConfig, RegionConfig } from './environments/schema';
 import { GcpInfraStack } from './gcp-infra-stack';
 import { GlobalStack } from './global-stack';
@@ -27,6 +28,14 @@ export function addEnvironment(app: App, environment: EnvironmentConfig): Terraf
     regions: infra.map((entry, index) => ({ regionKey: entry.regionKey, region: entry.region, infra: entry.infra.stack, workloads: workloads[index] })),
   });
   return [...infra.map(({ infra: regionalInfra }) => regionalInfra.stack), ...workloads, global];
+}
+
+/**
+ * Adds `bootstrap-<env>` (state bucket, CI trust), deployed once by a person, never by CI. An environment on local
+ * state has neither a bucket to create nor CI to trust: it gets none.
+ */
+export function addBootstrapStack(app: App, environment: EnvironmentConfig): BootstrapStack | undefined {
+  return environment.backend.type === 's3' ? new BootstrapStack(app, bootstrapStackName(environment), { environment }) : undefined;
 }
 
 function addInfraStack(app: App, environment: EnvironmentConfig, regionKey: string, region: RegionConfig): RegionalInfraStack {

@@ -24,7 +24,7 @@ describe('main.ts', () => {
     expect(result.status).toBe(0);
     const stacks = summarize(result.outdir);
     expect(stacks.map((stack) => stack.name).sort()).toEqual(
-      ['dev-global', ...['aws-us-west-2', 'azure-centralindia', 'gcp-europe-west1'].flatMap((region) => [`dev-${region}-infra`, `dev-${region}-workloads`])].sort(),
+      ['bootstrap-dev', 'dev-global', ...['aws-us-west-2', 'azure-centralindia', 'gcp-europe-west1'].flatMap((region) => [`dev-${region}-infra`, `dev-${region}-workloads`])].sort(),
     );
     expect(stacks.every((stack) => stack.resources > 10)).toBe(true);
   });
@@ -36,7 +36,7 @@ describe('main.ts', () => {
     const aws = stacks.find((stack) => stack.name === 'prod-aws-us-west-2-infra')!;
     expect(aws.resourcesByType).toEqual(expect.arrayContaining([['aws_nat_gateway', 3], ['aws_eks_node_group', 3], ['aws_eks_cluster', 1]]));
     const summary = formatSummary(result.outdir, stacks);
-    expect(summary).toMatch(/^Synthesized 7 stacks into .* \(\d+ resources\)/);
+    expect(summary).toMatch(/^Synthesized 8 stacks into .* \(\d+ resources\)/);
     // Every workloads stack reads all three infra stacks: the failover controller probes every region.
     expect(summary).toMatch(/prod-aws-us-west-2-workloads: \d+ resources, \d+ outputs, after prod-aws-us-west-2-infra, prod-gcp-europe-west1-infra, prod-azure-centralindia-infra\n/);
     expect(summary).toMatch(/prod-gcp-europe-west1-infra: \d+ resources, \d+ outputs\n {2}\S+ +\d+/);

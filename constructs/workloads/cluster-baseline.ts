@@ -58,6 +58,10 @@ export const CHART_PORTS = {
   prometheusAdapter: 6443,
   /** The Prometheus operator's admission webhook (PrometheusRule validation). */
   prometheusOperatorWebhook: 10250,
+  /** Prometheus's web port: the regional one's /federate, the global one's API. */
+  prometheus: 9090,
+  /** Alertmanager's web port: where alerts are posted. */
+  alertmanager: 9093,
 } as const;
 
 /** How Envoy Gateway labels the Envoy proxy pods it creates (as opposed to its controller and jobs). */
@@ -407,6 +411,12 @@ function networkPolicies(settings: Settings): PolicySpec[] {
     },
     cloudApis('system', 'Cloud APIs (buckets, DNS, pricing) and the other regions\' public endpoints, over HTTPS.'),
     kubernetesApi('system'),
+    {
+      namespace: 'system',
+      name: 'allow-alerts-to-alertmanager',
+      purpose: `The services post alerts to the global Alertmanager in ${ns('monitoring')} (primary region).`,
+      egress: [{ to: [namespacePeer(ns('monitoring'))], ports: tcp(CHART_PORTS.alertmanager) }],
+    },
 
     {
       namespace: 'gateway',
@@ -435,6 +445,13 @@ function networkPolicies(settings: Settings): PolicySpec[] {
       purpose: 'The Envoy proxies pull their configuration from the Envoy Gateway controller (xDS).',
       ingress: [{ from: [SAME_NAMESPACE], ports: tcp(CHART_PORTS.envoyGatewayXds) }],
       egress: [{ to: [SAME_NAMESPACE], ports: tcp(CHART_PORTS.envoyGatewayXds) }],
+    },
+    {
+      namespace: 'gateway',
+      name: 'allow-proxies-to-prometheus',
+      purpose: `The Envoy proxies forward the global Prometheus's /federate requests to the Prometheus in ${ns('monitoring')}.`,
+      podSelector: { matchLabels: { ...ENVOY_PROXY_LABELS } },
+      egress: [{ to: [namespacePeer(ns('monitoring'))], ports: tcp(CHART_PORTS.prometheus) }],
     },
     scrapedBy('gateway', CHART_PORTS.envoyMetrics),
     // The controller and its certgen job need the API; the internet-facing proxies do not, and
@@ -485,6 +502,24 @@ function networkPolicies(settings: Settings): PolicySpec[] {
       // operator's webhook rejects PrometheusRules. The API server calls from outside the pod network.
       purpose: 'The API server calls prometheus-adapter (custom metrics API) and the Prometheus operator webhook.',
       ingress: [{ ports: tcp(CHART_PORTS.prometheusAdapter, CHART_PORTS.prometheusOperatorWebhook) }],
+    },
+    {
+      namespace: 'monitoring',
+      name: 'allow-federation-from-gateway',
+      purpose: `Only the Envoy proxies of ${ns('gateway')} reach Prometheus from outside ${ns('monitoring')}: the /federate route.`,
+      ingress: [{ from: [namespacePeer(ns('gateway'), ENVOY_PROXY_LABELS)], ports: tcp(CHART_PORTS.prometheus) }],
+    },
+    {
+      namespace: 'monitoring',
+      name: 'allow-alerts-from-services',
+      purpose: `The services of ${ns('system')} (the failover controllers) post alerts to the global Alertmanager.`,
+      ingress: [{ from: [namespacePeer(ns('system'))], ports: tcp(CHART_PORTS.alertmanager) }],
+    },
+    {
+      namespace: 'monitoring',
+      name: 'allow-federation-and-receivers',
+      purpose: 'The global Prometheus reads every region\'s /federate through its gateway, and Alertmanager posts to the pager, chat and dead man\'s switch, over HTTPS.',
+      egress: [{ to: [internetPeer(inCluster)], ports: tcp(443) }],
     },
     kubernetesApi('monitoring'),
 

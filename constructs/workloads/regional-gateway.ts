@@ -78,8 +78,8 @@ export class RegionalGateway extends Construct {
         gatewayClassName: GATEWAY_CLASS_NAME,
         gatewayName: GATEWAY_NAME,
         hostnames: [...props.hostnames],
-        // The model server's routes, and the failover controllers' observations route.
-        routeNamespaces: [NAMESPACES.serving.name, NAMESPACES.system.name],
+        // The model server's routes, the failover controllers' observations route, the regional Prometheus's /federate.
+        routeNamespaces: [NAMESPACES.serving.name, NAMESPACES.system.name, NAMESPACES.monitoring.name],
         service: { annotations: props.address.serviceAnnotations, loadBalancerIP: props.address.loadBalancerIp ?? '' },
         envoy: {
           replicas: props.envoyReplicas ?? 2,

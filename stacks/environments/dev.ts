@@ -37,6 +37,42 @@ export const dev: EnvironmentConfigInput = {
     serviceImages: { registry: 'ghcr.io/example', tag: '0.1.0' },
     servingQuota: { cpuCores: 8, memoryGiB: 16, gpus: 2, pods: 20 },
   },
+  cost: {
+    recipients: ['finops@example.com'],
+    thresholds: [{ percent: 80, basis: 'actual' }, { percent: 100, basis: 'actual' }, { percent: 100, basis: 'forecasted' }],
+    exportRetentionDays: 124,
+    aws: { monthlyBudget: 1000, currency: 'USD', exportBucketName: 'skyline-dev-cost-exports-usw2' },
+    // Placeholder billing account: set the real one with SKYLINE_GCP_BILLING_ACCOUNT_ID.
+    gcp: { monthlyBudget: 800, currency: 'USD', billingAccountId: '000000-000000-000000', exportLocation: 'EU' },
+    azure: { monthlyBudget: 800, currency: 'USD', exportStorageAccountName: 'skylinedevcostexports', exportCostType: 'AmortizedCost' },
+  },
+  observability: {
+    slo: { availabilityPercent: 99, latencyP95Seconds: 1 },
+    replicationLagThresholdSeconds: 1800,
+    // Placeholder endpoints: point them at your own pager, chat and dead man's switch. Secrets are referenced,
+    // never written here: create them in the monitoring namespace (docs/observability.md).
+    receivers: {
+      pager: { kind: 'webhook', url: 'https://alerts.example.com/skyline/pager', bearerTokenSecret: { name: 'alertmanager-pager', key: 'token' } },
+      chat: { kind: 'webhook', url: 'https://alerts.example.com/skyline/chat', bearerTokenSecret: { name: 'alertmanager-chat', key: 'token' } },
+      deadMansSwitch: { kind: 'webhook', url: 'https://deadmansswitch.example.com/ping/skyline-dev' },
+    },
+    runbookBaseUrl: 'https://github.com/example/skyline/blob/main/docs/runbooks/alerts/',
+    globalPrometheus: { retentionDays: 15, storageGiB: 20, replicas: 1, cpuMillicores: 250, memoryMiB: 1024 },
+    alertmanagerReplicas: 1,
+  },
+  delivery: {
+    githubRepository: 'example/skyline',
+    githubEnvironment: 'dev',
+    bootstrapState: 'local',
+    stateVersionRetentionDays: 30,
+  },
+  replication: {
+    // Placeholder: the model your serving image loads from <model volume>/current.
+    servedModel: 'example-model',
+    reloadSignal: { kind: 'file', fileName: '.reload' },
+    syncIntervalSeconds: 60,
+    reconcileIntervalSeconds: 300,
+  },
   regions: {
     'aws-us-west-2': {
       cloud: 'aws',

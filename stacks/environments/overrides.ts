@@ -22,6 +22,7 @@ export function environmentOverridesFromProcess(variables: Variables): Environme
   if (variables.SKYLINE_CONFIG) config.push(readConfigFile(variables.SKYLINE_CONFIG));
   if (variables.SKYLINE_DOMAIN) config.push({ domain: variables.SKYLINE_DOMAIN });
   if (variables.SKYLINE_STATE_BUCKET) config.push({ backend: { bucket: variables.SKYLINE_STATE_BUCKET } });
+  if (variables.SKYLINE_GCP_BILLING_ACCOUNT_ID) config.push({ cost: { gcp: { billingAccountId: variables.SKYLINE_GCP_BILLING_ACCOUNT_ID } } });
 
   const perCloud: Partial<Record<Cloud, Record<string, string>>> = {};
   for (const [variable, [cloud, field]] of Object.entries(PER_CLOUD_VARIABLES)) {

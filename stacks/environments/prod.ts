@@ -34,6 +34,40 @@ export const prod: EnvironmentConfigInput = {
     serviceImages: { registry: 'ghcr.io/example', tag: '0.1.0' },
     servingQuota: { cpuCores: 64, memoryGiB: 256, gpus: 12, pods: 100 },
   },
+  cost: {
+    recipients: ['finops@example.com'],
+    thresholds: [{ percent: 50, basis: 'actual' }, { percent: 80, basis: 'actual' }, { percent: 100, basis: 'actual' }, { percent: 90, basis: 'forecasted' }, { percent: 110, basis: 'forecasted' }],
+    exportRetentionDays: 760,
+    aws: { monthlyBudget: 25000, currency: 'USD', exportBucketName: 'skyline-prod-cost-exports-usw2' },
+    // Placeholder billing account: set the real one with SKYLINE_GCP_BILLING_ACCOUNT_ID.
+    gcp: { monthlyBudget: 15000, currency: 'USD', billingAccountId: '000000-000000-000000', exportLocation: 'EU' },
+    azure: { monthlyBudget: 15000, currency: 'USD', exportStorageAccountName: 'skylineprodcostexports', exportCostType: 'AmortizedCost' },
+  },
+  observability: {
+    slo: { availabilityPercent: 99.9, latencyP95Seconds: 0.5 },
+    replicationLagThresholdSeconds: 600,
+    receivers: {
+      pager: { kind: 'pagerduty', routingKeySecret: { name: 'alertmanager-pagerduty', key: 'routing-key' } },
+      chat: { kind: 'slack', webhookUrlSecret: { name: 'alertmanager-slack', key: 'url' }, channel: '#skyline-alerts' },
+      deadMansSwitch: { kind: 'webhook', url: 'https://deadmansswitch.example.com/ping/skyline-prod', bearerTokenSecret: { name: 'alertmanager-deadmansswitch', key: 'token' } },
+    },
+    runbookBaseUrl: 'https://github.com/example/skyline/blob/main/docs/runbooks/alerts/',
+    globalPrometheus: { retentionDays: 90, storageGiB: 200, replicas: 2, cpuMillicores: 1000, memoryMiB: 8192 },
+    alertmanagerReplicas: 3,
+  },
+  delivery: {
+    githubRepository: 'example/skyline',
+    githubEnvironment: 'prod',
+    bootstrapState: 'local',
+    stateVersionRetentionDays: 90,
+  },
+  replication: {
+    // Placeholder: the model your serving image loads from <model volume>/current.
+    servedModel: 'example-model',
+    reloadSignal: { kind: 'file', fileName: '.reload' },
+    syncIntervalSeconds: 30,
+    reconcileIntervalSeconds: 120,
+  },
   regions: {
     'aws-us-west-2': {
       cloud: 'aws',

@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 import { isCidr } from '../../constructs/common/cidr';
+import { observabilitySchema } from './observability-schema';
+import { costSchema } from './cost-schema';
+import { replicationSchema } from './replication-schema';
+import { deliverySchema } from './delivery-schema';
 
 export const CLOUDS = ['aws', 'gcp', 'azure'] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -196,6 +200,10 @@ export const environmentSchema = z.strictObject({
   regions: z.record(z.string(), regionSchema),
   dns,
   workloads,
+  observability: observabilitySchema,
+  cost: costSchema,
+  replication: replicationSchema,
+  delivery: deliverySchema,
 });
 
 export type EnvironmentConfigInput = z.input<typeof environmentSchema>;

@@ -34,6 +34,40 @@ export const staging: EnvironmentConfigInput = {
     serviceImages: { registry: 'ghcr.io/example', tag: '0.1.0' },
     servingQuota: { cpuCores: 16, memoryGiB: 32, gpus: 2, pods: 40 },
   },
+  cost: {
+    recipients: ['finops@example.com'],
+    thresholds: [{ percent: 50, basis: 'actual' }, { percent: 80, basis: 'actual' }, { percent: 100, basis: 'actual' }, { percent: 100, basis: 'forecasted' }],
+    exportRetentionDays: 400,
+    aws: { monthlyBudget: 3000, currency: 'USD', exportBucketName: 'skyline-staging-cost-exports-usw2' },
+    // Placeholder billing account: set the real one with SKYLINE_GCP_BILLING_ACCOUNT_ID.
+    gcp: { monthlyBudget: 2000, currency: 'USD', billingAccountId: '000000-000000-000000', exportLocation: 'EU' },
+    azure: { monthlyBudget: 2000, currency: 'USD', exportStorageAccountName: 'skylinestagingcostexp', exportCostType: 'AmortizedCost' },
+  },
+  observability: {
+    slo: { availabilityPercent: 99.5, latencyP95Seconds: 0.5 },
+    replicationLagThresholdSeconds: 900,
+    receivers: {
+      pager: { kind: 'pagerduty', routingKeySecret: { name: 'alertmanager-pagerduty', key: 'routing-key' } },
+      chat: { kind: 'slack', webhookUrlSecret: { name: 'alertmanager-slack', key: 'url' }, channel: '#skyline-staging-alerts' },
+      deadMansSwitch: { kind: 'webhook', url: 'https://deadmansswitch.example.com/ping/skyline-staging' },
+    },
+    runbookBaseUrl: 'https://github.com/example/skyline/blob/main/docs/runbooks/alerts/',
+    globalPrometheus: { retentionDays: 30, storageGiB: 50, replicas: 2, cpuMillicores: 500, memoryMiB: 2048 },
+    alertmanagerReplicas: 2,
+  },
+  delivery: {
+    githubRepository: 'example/skyline',
+    githubEnvironment: 'staging',
+    bootstrapState: 'local',
+    stateVersionRetentionDays: 60,
+  },
+  replication: {
+    // Placeholder: the model your serving image loads from <model volume>/current.
+    servedModel: 'example-model',
+    reloadSignal: { kind: 'file', fileName: '.reload' },
+    syncIntervalSeconds: 30,
+    reconcileIntervalSeconds: 300,
+  },
   regions: {
     'aws-us-west-2': {
       cloud: 'aws',

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { cidrContains, cidrsOverlap, parseCidr } from '../../constructs/common/cidr';
+import { costProblems } from './cost-schema';
 import { KNOWN_REGIONS, LATENCY_LABELS } from './known-regions';
 import { environmentSchema, type EnvironmentConfig, type NodePoolConfig, type RegionConfig } from './schema';
 
@@ -79,6 +80,7 @@ function semanticProblems(env: EnvironmentConfig): ConfigProblem[] {
   reportDuplicates(regions, bucketNameOf, bucketFieldOf, 'bucket and storage account names are global; choose another', report);
   checkCidrOverlaps(regions, report);
   checkModelServing(env, regions, report);
+  costProblems(env, report);
   return problems;
 }
 

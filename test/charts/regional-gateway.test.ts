@@ -102,7 +102,7 @@ describe('regional-gateway chart', () => {
       expect(deployment.replicas).toBe(render.startsWith('prod') ? 3 : 2);
     });
 
-    it('terminates TLS for routes from ml-serving and skyline-system only, and redirects plain HTTP', () => {
+    it('terminates TLS for routes from ml-serving, skyline-system and monitoring only, and redirects plain HTTP', () => {
       const listeners = only(render, 'Gateway').spec.listeners as Record<string, unknown>[];
       expect(listeners).toEqual([
         { name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } },
@@ -110,7 +110,7 @@ describe('regional-gateway chart', () => {
           name: 'https', protocol: 'HTTPS', port: 443,
           tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'regional-tls' }] },
           allowedRoutes: {
-            namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ml-serving', 'skyline-system'] }] } },
+            namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ml-serving', 'skyline-system', 'monitoring'] }] } },
           },
         },
       ]);

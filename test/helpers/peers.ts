@@ -36,6 +36,8 @@ export const PEER_BINARIES = {
   /** The FinOps Foundation's focus-validator and focus-converter, in their own venv. */
   focusValidator: join(PROJECT_ROOT, '.tools', 'focus-venv', 'bin', 'focus-validator'),
   focusConverter: join(PROJECT_ROOT, '.tools', 'focus-venv', 'bin', 'focus-converter'),
+  /** That venv's Python, with pyarrow 14: the cost tests write their Parquet fixtures with it. */
+  focusPython: join(PROJECT_ROOT, '.tools', 'focus-venv', 'bin', 'python'),
 } as const;
 
 export const INSTALL_PEERS_COMMAND = 'bash scripts/install-peers.sh';
@@ -209,7 +211,7 @@ export interface ProcessSpec {
  * - the peer's temp dir ($SKYLINE_PEER_DIR, if any) is removed once it has exited, watchdog case included.
  * Background jobs of a non-interactive sh read /dev/null, hence the pipe kept on fd 3 for the watcher.
  */
-const WATCHDOG_SCRIPT = `exec 3<&0
+export const WATCHDOG_SCRIPT = `exec 3<&0
 "$@" </dev/null 3<&- &
 peer=$!
 trap 'kill -TERM "$peer" 2>/dev/null' TERM INT HUP
@@ -651,6 +653,8 @@ export interface InjectedResponse {
   readonly body: string;
   /** Default `text/xml`, what AWS query and REST-XML APIs such as Route53 answer errors with. */
   readonly contentType?: string;
+  /** More headers, or replacements (e.g. the `content-length` and `x-ms-meta-*` of a HEAD answer). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface FaultProxy extends Peer {
@@ -664,8 +668,10 @@ export interface FaultProxy extends Peer {
   /**
    * The next `count` HTTP requests are answered with `response` instead of being forwarded (whatever the status:
    * a 200 such as route53GetChange(id, 'PENDING') works too). A new call replaces what is left of the previous.
+   * With `matches`, only the requests it accepts are answered (and counted); the others are forwarded, e.g.
+   * `(method) => method === 'PUT'` throttles a store's uploads and lets its listings through.
    */
-  injectErrors(count: number, response: InjectedResponse): void;
+  injectErrors(count: number, response: InjectedResponse, matches?: (method: string, path: string) => boolean): void;
   /** HTTP requests forwarded to the target so far. */
   readonly forwarded: number;
   /** HTTP requests answered with an injected error so far. */
@@ -709,6 +715,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let partitioned: false | 'reset' | 'blackhole' = false;
   let errorsLeft = 0;
   let errorResponse: InjectedResponse | undefined;
+  let injectMatches: (method: string, path: string) => boolean = () => true;
   let forwarded = 0;
   let injected = 0;
   const blackholed = new Set<net.Socket>();
@@ -720,14 +727,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       request.socket.once('close', () => blackholed.delete(request.socket));
       return;
     }
-    if (errorsLeft > 0 && errorResponse !== undefined) {
+    if (errorsLeft > 0 && errorResponse !== undefined && injectMatches(request.method ?? 'GET', request.url ?? '/')) {
       errorsLeft--;
       injected++;
-      const { status, body, contentType = 'text/xml' } = errorResponse;
+      const { status, body, contentType = 'text/xml', headers = {} } = errorResponse;
       // Read the request body to its end first, so the connection stays usable for the client's retry.
       request.resume();
       request.once('end', () => {
-        response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) }).end(body);
+        response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers }).end(request.method === 'HEAD' ? undefined : body);
       });
       return;
     }
@@ -774,10 +781,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         blackholed.clear();
       }
     },
-    injectErrors(count: number, response: InjectedResponse) {
+    injectErrors(count: number, response: InjectedResponse, matches?: (method: string, path: string) => boolean) {
       if (!Number.isInteger(count) || count < 0) throw new Error(`injectErrors: count must be an integer >= 0, got ${count}`);
       errorsLeft = count;
       errorResponse = response;
+      injectMatches = matches ?? (() => true);
     },
     get forwarded() {
       return forwarded;

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnvironment } from '../../stacks/environments/load';
-import { addEnvironment } from '../../stacks/skyline-app';
+import { addBootstrapStack, addEnvironment } from '../../stacks/skyline-app';
 
 export interface TerraformJson {
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
@@ -45,13 +45,16 @@ export function policyOf(resource: Record<string, unknown>, attribute = 'policy'
 /**
  * Synthesizes a whole environment the way `cdktf synth` does (an App writing
  * to a temporary directory), so cross-stack references are resolved into
- * remote-state lookups, and returns each stack's JSON by stack name, without
+ * remote-state lookups, and returns each stack's JSON by stack name (bootstrap-<env> included), without
  * cdktf's `//` metadata.
  */
 export function synthEnvironment(environmentName: string): Record<string, TerraformJson> {
   const outdir = mkdtempSync(join(tmpdir(), `skyline-${environmentName}-`));
   const app = new App({ outdir, stackTraces: false });
-  addEnvironment(app, loadEnvironment(environmentName));
+  const environment = loadEnvironment(environmentName);
+  // As main.ts does: the environment's stacks and its bootstrap stack.
+  addEnvironment(app, environment);
+  addBootstrapStack(app, environment);
   app.synth();
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
   return Object.fromEntries(

@@ -22,7 +22,11 @@ describe('AwsInfraStack', () => {
   });
 
   it('refuses to run against any account but the configured one', () => {
-    expect(dev.provider?.aws).toEqual([expect.objectContaining({ region: 'us-west-2', allowed_account_ids: ['111111111111'] })]);
+    // The second provider is Data Exports' (a us-east-1-only API), pinned to the same account.
+    expect(dev.provider?.aws).toEqual([
+      expect.objectContaining({ region: 'us-west-2', allowed_account_ids: ['111111111111'] }),
+      expect.objectContaining({ alias: 'data-exports', region: 'us-east-1', allowed_account_ids: ['111111111111'] }),
+    ]);
   });
 
   it('uses one NAT gateway in dev and one per zone in prod', () => {
@@ -40,21 +44,44 @@ describe('AwsInfraStack', () => {
     expect(resourcesOfType(dev, 'aws_eks_cluster')[0].deletion_protection).toBe(false);
   });
 
-  it('gives each bundled service its own role, and only the replicator bucket access (read: this is the primary)', () => {
+  it('gives each bundled service its own role; the replicator reads the bucket and consumes its events (this is the primary), writing nothing', () => {
     const roles = resourcesOfType(dev, 'aws_iam_role').map((role) => role.name);
     expect(roles).toEqual(expect.arrayContaining(['skyline-dev-replicator', 'skyline-dev-failover', 'skyline-dev-cost-analyzer']));
-    const serviceRoles = /identity-(replicator|failover|cost-analyzer)_role/;
-    const inlinePolicies = resourcesOfType(dev, 'aws_iam_role_policy').filter((policy) => serviceRoles.test(String(policy.role)));
-    expect(inlinePolicies).toHaveLength(1);
-    expect(inlinePolicies[0].role).toMatch(/identity-replicator/);
-    const actions = policyOf(inlinePolicies[0]).Statement.flatMap((statement) => statement.Action as string[]);
-    expect(actions).not.toContain('s3:PutObject');
+    const policiesOf = (identity: string) => resourcesOfType(dev, 'aws_iam_role_policy').filter((policy) => String(policy.role).includes(`_identity-${identity}_role_`));
+    expect(policiesOf('replicator').map((policy) => policy.name).sort()).toEqual(['consume-model-events', 'read-model-bucket']);
+    const actions = policiesOf('replicator').flatMap((policy) => policyOf(policy).Statement.flatMap((statement) => statement.Action as string[]));
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    expect(actions.filter((action) => /^(s3:(Put|Delete)|sqs:SendMessage)/.test(action))).toEqual([]);
+    expect(policiesOf('failover')).toEqual([]);
+    for (const service of ['failover', 'cost-analyzer']) expect(JSON.stringify(policiesOf(service))).not.toMatch(/model-bucket|model-events/);
+  });
+
+  it('gives the serving pods (ml-serving/model-serving) a role that reads the model bucket and nothing else', () => {
+    const role = resourcesOfType(dev, 'aws_iam_role').find((candidate) => candidate.name === 'skyline-dev-model-serving')!;
+    const [trust] = policyOf(role, 'assume_role_policy').Statement;
+    expect(Object.values((trust.Condition as Record<string, Record<string, string>>).StringEquals)).toEqual(['system:serviceaccount:ml-serving:model-serving', 'sts.amazonaws.com']);
+    const policies = resourcesOfType(dev, 'aws_iam_role_policy').filter((policy) => String(policy.role).includes('_identity-model-serving_role_'));
+    expect(policies.map((policy) => policy.name)).toEqual(['read-model-bucket']);
+  });
+
+  it('queues the model bucket\'s events for the replicator, and outputs the queue', () => {
+    expect(resourcesOfType(dev, 'aws_sqs_queue').map((queue) => queue.name).sort()).toEqual(['skyline-dev-models-usw2-events', 'skyline-dev-models-usw2-events-dlq']);
+    expect(resourcesOfType(dev, 'aws_s3_bucket_notification')).toEqual([expect.objectContaining({ bucket: expect.stringMatching(/aws_s3_bucket\.model-bucket_/) })]);
+    expect(dev.output?.['model-events-queue-url'].value).toMatch(/aws_sqs_queue\.model-events_queue_\w+\.url/);
+  });
+
+  it('refuses an AWS region that is not the primary: the replicator reaches other regions through federation set up for GCP and Azure only (ADR-007)', () => {
+    const environment = loadEnvironment('dev');
+    const region = { ...(environment.regions['aws-us-west-2'] as AwsRegionConfig), role: 'secondary' as const };
+    expect(() => new AwsInfraStack(Testing.app(), 'dev-aws-us-west-2-infra', { environment, regionKey: 'aws-us-west-2', region })).toThrow(
+      /aws-us-west-2: the replicator runs in the primary region \(AWS\) .* not for a second AWS region \(docs\/adr\/007-cross-cloud-replication-identity\.md\); make this region the primary or remove it/,
+    );
   });
 
   it('outputs what the workloads stacks need', () => {
     expect(Object.keys(dev.output ?? {}).sort()).toEqual([
       'cluster-ca-certificate', 'cluster-endpoint', 'cluster-name', 'cost-analyzer-role-arn', 'failover-role-arn', 'gateway-public-ips',
-      'model-bucket-name', 'nat-public-ips', 'oidc-issuer', 'replicator-role-arn',
+      'model-bucket-name', 'model-events-queue-url', 'model-serving-role-arn', 'nat-public-ips', 'oidc-issuer', 'replicator-role-arn',
     ]);
   });
 

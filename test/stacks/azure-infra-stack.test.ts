@@ -4,7 +4,7 @@ import { Testing } from 'cdktf';
 import { AzureInfraStack } from '../../stacks/azure-infra-stack';
 import { loadEnvironment } from '../../stacks/environments/load';
 import type { AzureRegionConfig } from '../../stacks/environments/schema';
-import { onlyResourceOfType, parse, resourcesOfType } from '../helpers/synth';
+import { onlyResourceOfType, parse, resourcesOfType, type TerraformJson } from '../helpers/synth';
 
 const REGION_KEY = 'azure-centralindia';
 
@@ -85,30 +85,30 @@ describe('AzureInfraStack (dev)', () => {
   });
 
   it('stores models in a ZRS account that dev may destroy', () => {
-    const account = onlyResourceOfType(json, 'azurerm_storage_account');
+    const account = modelAccount(json);
     expect(account).toMatchObject({ name: 'skylinedevmodelsci', account_replication_type: 'ZRS', shared_access_key_enabled: false });
     expect(account.lifecycle).toEqual({ prevent_destroy: false });
     expect(account.blob_properties).toMatchObject({ delete_retention_policy: { days: 7 } });
   });
 
-  it('creates one federated identity per bundled service', () => {
+  it('creates one managed identity per bundled service and the serving pods, each federated with this cluster, but the replicator\'s', () => {
     const identities = resourcesOfType(json, 'azurerm_user_assigned_identity').map((identity) => identity.name);
-    expect(identities.sort()).toEqual(['skyline-dev-cost-analyzer', 'skyline-dev-failover', 'skyline-dev-replicator']);
+    expect(identities.sort()).toEqual(['skyline-dev-cost-analyzer', 'skyline-dev-failover', 'skyline-dev-model-serving', 'skyline-dev-replicator']);
     const subjects = resourcesOfType(json, 'azurerm_federated_identity_credential').map((credential) => credential.subject);
+    // The replicator runs in the primary region: the primary's workloads stack federates its cluster with this identity (ADR-007).
     expect(subjects.sort()).toEqual([
+      'system:serviceaccount:ml-serving:model-serving',
       'system:serviceaccount:skyline-system:cost-analyzer',
       'system:serviceaccount:skyline-system:failover',
-      'system:serviceaccount:skyline-system:replicator',
     ]);
   });
 
-  it('lets only the replicator write models in this (tertiary) region', () => {
-    const storageGrants = resourcesOfType(json, 'azurerm_role_assignment').filter((assignment) =>
-      String(assignment.role_definition_name).startsWith('Storage Blob'),
-    );
-    expect(storageGrants).toHaveLength(1);
-    expect(storageGrants[0].role_definition_name).toBe('Storage Blob Data Contributor');
-    expect(storageGrants[0].principal_id).toMatch(/identity-replicator_identity_.*\.principal_id\}$/);
+  it('lets only the replicator write models in this (tertiary) region, and the serving pods read them', () => {
+    const onModels = resourcesOfType(json, 'azurerm_role_assignment').filter((assignment) => /azurerm_storage_container\.model-storage_container_/.test(String(assignment.scope)));
+    expect(onModels.map((assignment) => [assignment.role_definition_name, String(assignment.principal_id).replace(/^.*[._](identity-[a-z-]+)_identity_.*$/, '$1')]).sort()).toEqual([
+      ['Storage Blob Data Contributor', 'identity-replicator'],
+      ['Storage Blob Data Reader', 'identity-model-serving'],
+    ]);
   });
 
   it('outputs what the workloads stacks need, marking kube_config-derived values sensitive', () => {
@@ -122,6 +122,8 @@ describe('AzureInfraStack (dev)', () => {
         'failover-identity',
         'gateway-public-ips',
         'model-container',
+        'model-events-queue',
+        'model-serving-identity',
         'model-storage-account',
         'oidc-issuer',
         'replicator-identity',
@@ -152,8 +154,15 @@ describe('AzureInfraStack (prod)', () => {
   });
 
   it('stores models geo-zone-redundantly and refuses to destroy them', () => {
-    const account = onlyResourceOfType(json, 'azurerm_storage_account');
+    const account = modelAccount(json);
     expect(account.account_replication_type).toBe('GZRS');
     expect(account.lifecycle).toEqual({ prevent_destroy: true });
   });
 });
+
+/** The model storage account (the cost export has its own account beside it). */
+function modelAccount(json: TerraformJson): Record<string, unknown> {
+  const accounts = resourcesOfType(json, 'azurerm_storage_account').filter((account) => /models/.test(String(account.name)));
+  expect(accounts).toHaveLength(1);
+  return accounts[0];
+}

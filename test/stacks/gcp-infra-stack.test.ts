@@ -79,25 +79,34 @@ describe('GcpInfraStack (dev)', () => {
     }
   });
 
-  it('creates one workload identity per bundled service, bound to its skyline-system service account', () => {
+  it('creates one Google service account per bundled service and the serving pods, each bound to its service account of this cluster, but the replicator\'s', () => {
     const accountIds = resourcesOfType(json, 'google_service_account').map((account) => account.account_id);
-    expect(accountIds).toEqual(expect.arrayContaining(BUNDLED_SERVICES.map((service) => `skyline-dev-${service}`)));
+    expect(accountIds).toEqual(expect.arrayContaining([...BUNDLED_SERVICES.map((service) => `skyline-dev-${service}`), 'skyline-dev-model-serving']));
     const members = resourcesOfType(json, 'google_service_account_iam_member').map((binding) => binding.member as string);
-    expect(members.map((member) => member.replace(/^.*\[(.*)\]$/, '$1')).sort()).toEqual(BUNDLED_SERVICES.map((service) => `skyline-system/${service}`).sort());
+    // The replicator runs in the primary region: the primary's workloads stack federates its cluster with this account (ADR-007).
+    expect(members.map((member) => member.replace(/^.*\[(.*)\]$/, '$1')).sort()).toEqual(['ml-serving/model-serving', 'skyline-system/cost-analyzer', 'skyline-system/failover']);
   });
 
   it('lets the replicator read and write the model bucket of this secondary region, and nobody else touch it', () => {
-    const [bucket] = resourcesOfType(json, 'google_storage_bucket');
+    const bucket = resourcesOfType(json, 'google_storage_bucket').find((candidate) => candidate.name === 'skyline-dev-models-euw1')!;
     expect(bucket).toMatchObject({ name: 'skyline-dev-models-euw1', location: 'europe-west1', force_destroy: true });
     expect(bucket.lifecycle_rule).toEqual(
       expect.arrayContaining([{ action: { type: 'Delete' }, condition: { days_since_noncurrent_time: 7, with_state: 'ARCHIVED' } }]),
     );
-    expect(resourcesOfType(json, 'google_storage_bucket_iam_member')).toEqual([
+    // The access-log bucket's only member is Cloud Storage's analytics writer (test/constructs/gcp/access-log-bucket.test.ts).
+    const members = resourcesOfType(json, 'google_storage_bucket_iam_member').filter((member) => member.member !== 'group:cloud-storage-analytics@google.com');
+    expect(members).toHaveLength(2);
+    expect(members).toEqual(expect.arrayContaining([
       expect.objectContaining({
         role: 'roles/storage.objectUser',
-        member: expect.stringMatching(/^\$\{google_service_account\.cluster_identity-replicator_service-account_\w+\.member\}$/),
+        member: expect.stringMatching(/^\$\{google_service_account\.identity-replicator_service-account_\w+\.member\}$/),
       }),
-    ]);
+      // The serving pods' sync sidecar reads it.
+      expect.objectContaining({
+        role: 'roles/storage.objectViewer',
+        member: expect.stringMatching(/^\$\{google_service_account\.cluster_identity-model-serving_service-account_\w+\.member\}$/),
+      }),
+    ]));
   });
 
   it('grants no admin when the config lists none', () => {
@@ -113,20 +122,22 @@ describe('GcpInfraStack (dev)', () => {
         'cluster-ca-certificate',
         'gateway-public-ips',
         'model-bucket-name',
+        'model-events-subscription',
+        'model-serving-identity',
         'workload-pool',
         ...BUNDLED_SERVICES.map((service) => `${service}-identity`),
       ].sort(),
     );
     expect(outputs['cluster-ca-certificate'].value).toMatch(/\.master_auth\[0\]\.cluster_ca_certificate\}$/);
     expect(outputs['workload-pool'].value).toMatch(/\.workload_identity_config\[0\]\.workload_pool\}$/);
-    expect(outputs['replicator-identity'].value).toMatch(/^\$\{google_service_account\.cluster_identity-replicator_service-account_\w+\.email\}$/);
+    expect(outputs['replicator-identity'].value).toMatch(/^\$\{google_service_account\.identity-replicator_service-account_\w+\.email\}$/);
   });
 });
 
 describe('GcpInfraStack key protection', () => {
-  it('protects both KMS keys from terraform destroy in an environment with deletion protection, not in dev', () => {
+  it('protects every KMS key (cluster secrets, models, billing export) from terraform destroy in an environment with deletion protection, not in dev', () => {
     const keys = (json: TerraformJson) => resourcesOfType(json, 'google_kms_crypto_key').map((key) => key.lifecycle);
-    expect(keys(synthStack())).toEqual([{ prevent_destroy: false }, { prevent_destroy: false }]);
-    expect(keys(synthStack({ config: [{ deletionProtection: true }] }))).toEqual([{ prevent_destroy: true }, { prevent_destroy: true }]);
+    expect(keys(synthStack())).toEqual([{ prevent_destroy: false }, { prevent_destroy: false }, { prevent_destroy: false }]);
+    expect(keys(synthStack({ config: [{ deletionProtection: true }] }))).toEqual([{ prevent_destroy: true }, { prevent_destroy: true }, { prevent_destroy: true }]);
   });
 });

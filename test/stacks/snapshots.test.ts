@@ -10,9 +10,13 @@ import { synthEnvironment } from '../helpers/synth';
 describe.each(ENVIRONMENT_NAMES)('%s environment', (name) => {
   const stacks = synthEnvironment(name);
 
-  it('has an infra and a workloads stack per region, and the global stack', () => {
+  it('has an infra and a workloads stack per region, the global stack and the bootstrap stack', () => {
     expect(Object.keys(stacks).sort()).toEqual(
-      [...['aws-us-west-2', 'azure-centralindia', 'gcp-europe-west1'].flatMap((region) => [`${name}-${region}-infra`, `${name}-${region}-workloads`]), `${name}-global`].sort(),
+      [
+        ...['aws-us-west-2', 'azure-centralindia', 'gcp-europe-west1'].flatMap((region) => [`${name}-${region}-infra`, `${name}-${region}-workloads`]),
+        `${name}-global`,
+        `bootstrap-${name}`,
+      ].sort(),
     );
   });
 

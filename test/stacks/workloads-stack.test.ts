@@ -111,7 +111,7 @@ describe('WorkloadsStack', () => {
   it('serves api.<domain>, <region>.api.<domain> and <region>.control.<domain> with a certificate from the configured ACME directory', () => {
     const values = releaseValues(dev['gcp-europe-west1'], /gateway_chart/);
     expect(values.hostnames).toEqual(['api.ml.example.com', 'europe-west1.api.ml.example.com', 'europe-west1.control.ml.example.com']);
-    expect(values.routeNamespaces).toEqual(['ml-serving', 'skyline-system']);
+    expect(values.routeNamespaces).toEqual(['ml-serving', 'skyline-system', 'monitoring']);
     expect(values.acme).toMatchObject({ server: 'https://acme-staging-v02.api.letsencrypt.org/directory' });
     expect((releaseValues(prod['gcp-europe-west1'], /gateway_chart/).acme as Record<string, string>).server).toBe('https://acme-v02.api.letsencrypt.org/directory');
   });
@@ -164,6 +164,93 @@ describe('WorkloadsStack', () => {
     expect(resourcesOfType(dev['aws-us-west-2'], 'aws_iam_role').map((role) => role.name)).toEqual(['skyline-dev-aws-us-west-2-dns01']);
   });
 
+  it('runs the replicator in the primary region only: S3 and its SQS events as its IRSA role, then GCS and Azure Blob as identities federated with the EKS issuer', () => {
+    const replicatorRelease = (stack: TerraformJson) => resourcesOfType(stack, 'helm_release').filter((release) => release.name === 'replicator');
+    expect(replicatorRelease(dev['gcp-europe-west1'])).toEqual([]);
+    expect(replicatorRelease(dev['azure-centralindia'])).toEqual([]);
+    const [release] = replicatorRelease(dev['aws-us-west-2']);
+    expect(release.namespace).toMatch(/skyline-system/);
+    const values = JSON.parse((release.values as string[])[0]) as Record<string, Record<string, unknown>>;
+    expect(values.config).toEqual({
+      mode: 'replicate',
+      stores: [
+        { name: 'us-west-2', kind: 's3', bucket: 'skyline-dev-models-usw2', region: 'us-west-2' },
+        { name: 'europe-west1', kind: 'gcs', bucket: 'skyline-dev-models-euw1' },
+        { name: 'centralindia', kind: 'azure-blob', accountUrl: 'https://skylinedevmodelsci.blob.core.windows.net', container: 'models' },
+      ],
+      events: [{ kind: 'sqs', store: 'us-west-2', queueUrl: 'https://sqs.us-west-2.amazonaws.com/111111111111/skyline-dev-models-usw2-events', region: 'us-west-2' }],
+      reconcile: { intervalSeconds: 300 },
+      server: { host: '0.0.0.0', port: 9464 },
+    });
+    expect((values.serviceAccount.annotations as Record<string, string>)['eks.amazonaws.com/role-arn']).toMatch(/cross-stack-reference-input-dev-aws-us-west-2-infra\..*cluster_identity-replicator_role_/);
+    expect(values.gcpFederation).toMatchObject({
+      enabled: true,
+      audience: expect.stringMatching(/^\/\/iam\.googleapis\.com\/\$\{google_iam_workload_identity_pool_provider\.gcp-federation_provider_\w+\.name\}$/),
+      serviceAccountEmail: expect.stringMatching(/cross-stack-reference-input-dev-gcp-europe-west1-infra\..*identity-replicator_service-account_\w+email\}$/),
+    });
+    expect(values.azureFederation).toMatchObject({
+      enabled: true,
+      clientId: expect.stringMatching(/cross-stack-reference-input-dev-azure-centralindia-infra\..*identity-replicator_identity_\w+client_id\}$/),
+      tenantId: '00000000-0000-0000-0000-000000000000',
+    });
+
+    const aws = dev['aws-us-west-2'];
+    const eksIssuer = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-dev-aws-us-west-2-infra\.outputs\.cross-stack-output-aws_eks_cluster.*identity0oidc0issuer\}$/;
+    const [provider] = resourcesOfType(aws, 'google_iam_workload_identity_pool_provider');
+    expect(provider).toMatchObject({ oidc: { issuer_uri: expect.stringMatching(eksIssuer) }, attribute_condition: expect.stringContaining("'system:serviceaccount:skyline-system:replicator'") });
+    expect(resourcesOfType(aws, 'google_iam_workload_identity_pool')).toEqual([expect.objectContaining({ workload_identity_pool_id: 'skyline-dev-aws-us-west-2' })]);
+    const replicatorSubject = (member: unknown) => String(member).endsWith('/subject/system:serviceaccount:skyline-system:replicator');
+    expect(resourcesOfType(aws, 'google_service_account_iam_member').filter((binding) => replicatorSubject(binding.member))).toEqual([
+      {
+        service_account_id: expect.stringMatching(/cross-stack-reference-input-dev-gcp-europe-west1-infra\..*identity-replicator_service-account_\w+name\}$/),
+        role: 'roles/iam.workloadIdentityUser',
+        member: expect.stringMatching(/^principal:\/\/iam\.googleapis\.com\/\$\{google_iam_workload_identity_pool\.gcp-federation_pool_\w+\.name\}\/subject\/system:serviceaccount:skyline-system:replicator$/),
+      },
+    ]);
+    expect(resourcesOfType(aws, 'azurerm_federated_identity_credential').filter((credential) => credential.subject === 'system:serviceaccount:skyline-system:replicator')).toEqual([
+      expect.objectContaining({
+        issuer: expect.stringMatching(eksIssuer),
+        subject: 'system:serviceaccount:skyline-system:replicator',
+        audience: ['api://AzureADTokenExchange'],
+        parent_id: expect.stringMatching(/cross-stack-reference-input-dev-azure-centralindia-infra\..*identity-replicator_identity_\w+id\}$/),
+      }),
+    ]);
+    expect(aws.provider?.google).toEqual([expect.objectContaining({ project: 'skyline-dev', region: 'europe-west1' })]);
+    expect(aws.provider?.azurerm).toEqual([expect.objectContaining({ subscription_id: '00000000-0000-0000-0000-000000000000', tenant_id: '00000000-0000-0000-0000-000000000000' })]);
+    // The pod's first copies need the other clouds to trust it.
+    expect(release.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^google_service_account_iam_member\.gcp-federation_/), expect.stringMatching(/^azurerm_federated_identity_credential\.azure-federation_/)]),
+    );
+    // No other workloads stack reaches into another cloud's IAM for the replicator.
+    for (const region of ['gcp-europe-west1', 'azure-centralindia']) {
+      expect(resourcesOfType(dev[region], 'google_iam_workload_identity_pool')).toEqual([]);
+      expect(resourcesOfType(dev[region], 'azurerm_federated_identity_credential')).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['aws-us-west-2', { 'eks.amazonaws.com/role-arn': /identity-model-serving_role_\w+arn\}$/ }, {}, { kind: 's3', bucket: 'skyline-dev-models-usw2', region: 'us-west-2' }],
+    ['gcp-europe-west1', { 'iam.gke.io/gcp-service-account': /identity-model-serving_service-account_\w+email\}$/ }, {}, { kind: 'gcs', bucket: 'skyline-dev-models-euw1' }],
+    [
+      'azure-centralindia',
+      { 'azure.workload.identity/client-id': /identity-model-serving_identity_\w+client_id\}$/ },
+      { 'azure.workload.identity/use': 'true' },
+      { kind: 'azure-blob', accountUrl: 'https://skylinedevmodelsci.blob.core.windows.net', container: 'models' },
+    ],
+  ])('%s: the serving pods run as the region\'s serving identity, their sync sidecar keeping the served model from the region\'s bucket', (region, annotations, podLabels, store) => {
+    const values = releaseValues(dev[region], /model-serving_chart/) as Record<string, Record<string, unknown>>;
+    const actual = values.serviceAccount.annotations as Record<string, string>;
+    expect(Object.keys(actual)).toEqual(Object.keys(annotations));
+    for (const [key, pattern] of Object.entries(annotations)) expect(actual[key]).toMatch(pattern);
+    expect(values.serviceAccount.name).toBe('model-serving');
+    expect(values.podLabels).toEqual(podLabels);
+    expect(values.modelSync).toMatchObject({
+      enabled: true,
+      image: { repository: 'ghcr.io/example/skyline-replicator', tag: '0.1.0', digest: '' },
+      config: { mode: 'sync', store, model: 'example-model', directory: '/models', pollIntervalSeconds: 60, signal: { kind: 'file', path: '/models/.reload' } },
+    });
+  });
+
   it('runs the failover controller with every region in role order, its peers on their control names, and Route53 access by its own identity', () => {
     const values = (stack: TerraformJson) => releaseValues(stack, /failover_chart/) as Record<string, Record<string, unknown>>;
     const gcp = values(dev['gcp-europe-west1']);
@@ -185,5 +272,19 @@ describe('WorkloadsStack', () => {
     expect(aws.awsWebIdentity).toMatchObject({ enabled: false });
     expect((aws.serviceAccount as Record<string, Record<string, string>>).annotations['eks.amazonaws.com/role-arn']).toMatch(/cluster_identity-failover_role/);
     expect((values(prod['aws-us-west-2']).config as { detection: Record<string, number> }).detection.intervalSeconds).toBe(10);
+  });
+
+  it('puts the edge rules and /federate in every region, the global observability in the primary only, and points its failover controller at it', () => {
+    const names = (stack: TerraformJson) => resourcesOfType(stack, 'helm_release').map((release) => release.name);
+    for (const stack of Object.values(dev)) expect(names(stack)).toContain('edge-observability');
+    expect(Object.entries(dev).filter(([, stack]) => names(stack).includes('global-observability')).map(([region]) => region)).toEqual(['aws-us-west-2']);
+    const alerts = (region: string) => (releaseValues(dev[region], /failover_chart/) as { config: { alerts: Record<string, unknown> } }).config.alerts;
+    expect(alerts('aws-us-west-2')).toEqual({
+      kind: 'alertmanager',
+      url: 'http://skyline-global-alertmanager.monitoring.svc:9093',
+      runbookUrl: 'https://github.com/example/skyline/blob/main/docs/runbooks/alerts/skyline-region-failed-over.md',
+    });
+    // The other clusters cannot reach it: the federated transition counts raise SkylineFailoverHappened instead.
+    expect(alerts('gcp-europe-west1')).toEqual({ kind: 'none' });
   });
 });

@@ -245,11 +245,12 @@ describe('ClusterBaseline', () => {
       expect(policy('envoy-gateway-system/allow-clients-to-proxies').podSelector).toEqual(ENVOY_PROXIES);
     });
 
-    it('lets the Envoy proxies reach only the model servers, the failover observations, the controller and DNS', () => {
+    it('lets the Envoy proxies reach only the model servers, the failover observations, Prometheus\'s /federate, the controller and DNS', () => {
       const proxyEgress = inNamespace(policies, 'envoy-gateway-system').filter(
         (candidate) => candidate.egress.length > 0 && (candidate.podSelector.match_labels?.['app.kubernetes.io/component'] === 'proxy' || Object.keys(candidate.podSelector).length === 0),
       );
-      expect(proxyEgress.map((candidate) => candidate.name).sort()).toEqual(['allow-dns', 'allow-proxies-to-failover', 'allow-proxies-to-serving', 'allow-xds']);
+      expect(proxyEgress.map((candidate) => candidate.name).sort()).toEqual(['allow-dns', 'allow-proxies-to-failover', 'allow-proxies-to-prometheus', 'allow-proxies-to-serving', 'allow-xds']);
+      expect(policy('envoy-gateway-system/allow-proxies-to-prometheus').egress).toEqual([{ to: [{ namespace_selector: namespacePeer('monitoring') }], ports: tcp(9090) }]);
       expect(policy('envoy-gateway-system/allow-proxies-to-failover').egress).toEqual([{ to: [{ namespace_selector: namespacePeer('skyline-system') }], ports: tcp(9464) }]);
       expect(policy('envoy-gateway-system/allow-xds').egress).toEqual([{ to: [{ pod_selector: {} }], ports: tcp(18000) }]);
       expect(policy('envoy-gateway-system/allow-monitoring-scrape').ingress).toEqual([{ from: [{ namespace_selector: namespacePeer('monitoring') }], ports: tcp(19001) }]);
@@ -266,6 +267,15 @@ describe('ClusterBaseline', () => {
         { to: [{ ip_block: { cidr: '10.68.0.0/20' } }], ports: tcp(9100, 10250) },
       ]);
       expect(policy('monitoring/allow-same-namespace').ingress).toEqual([{ from: [{ pod_selector: {} }] }]);
+    });
+
+    it('opens monitoring for the global observability: /federate from the proxies, alerts from skyline-system, HTTPS out', () => {
+      expect(policy('monitoring/allow-federation-from-gateway').ingress).toEqual([{ from: [{ namespace_selector: namespacePeer('envoy-gateway-system'), pod_selector: ENVOY_PROXIES }], ports: tcp(9090) }]);
+      expect(policy('monitoring/allow-alerts-from-services').ingress).toEqual([{ from: [{ namespace_selector: namespacePeer('skyline-system') }], ports: tcp(9093) }]);
+      expect(policy('skyline-system/allow-alerts-to-alertmanager').egress).toEqual([{ to: [{ namespace_selector: namespacePeer('monitoring') }], ports: tcp(9093) }]);
+      expect(policy('monitoring/allow-federation-and-receivers').egress).toEqual([
+        { to: [{ ip_block: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/14', '10.70.0.0/20', '10.68.0.0/20'] } }], ports: tcp(443) },
+      ]);
     });
 
     it('isolates monitoring-node: node-exporter scraped from monitoring only, no egress but DNS', () => {
