@@ -1,11 +1,6 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { addBucketGuardrails } from './bucket-guardrails';
 
 export interface AccessLogBucketProps {
   /** Start of the bucket's name; S3 appends a unique suffix. At most 37 characters. */
@@ -39,48 +34,21 @@ export class AccessLogBucket extends Construct {
     }
     this.bucket = new S3Bucket(this, 'bucket', { bucketPrefix: props.bucketPrefix, forceDestroy: !(props.retainObjectsOnDestroy ?? true) });
     this.bucketName = this.bucket.bucket;
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    // A deleted or overwritten log stays recoverable for the retention period.
-    new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    });
-    new S3BucketPolicy(this, 'policy', {
-      bucket: this.bucket.id,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            // With ACLs disabled, the bucket policy is how the logging service gets to write.
-            Sid: 'S3ServerAccessLogsFromThisAccount',
-            Effect: 'Allow',
-            Principal: { Service: 'logging.s3.amazonaws.com' },
-            Action: 's3:PutObject',
-            Resource: `${this.bucket.arn}/*`,
-            Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
-          },
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      }),
-    });
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket: this.bucket.id,
-      rule: [
+    addBucketGuardrails(this, {
+      bucket: this.bucket,
+      // No kmsKeyArn: S3 delivers server access logs only into SSE-S3 buckets.
+      policyStatementsBeforeTlsDeny: [
+        {
+          // With ACLs disabled, the bucket policy is how the logging service gets to write.
+          Sid: 'S3ServerAccessLogsFromThisAccount',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${this.bucket.arn}/*`,
+          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+        },
+      ],
+      lifecycleRules: [
         {
           id: 'expire-logs',
           status: 'Enabled',
@@ -92,5 +60,4 @@ export class AccessLogBucket extends Construct {
       ],
     });
   }
-
 }

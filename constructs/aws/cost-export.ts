@@ -1,15 +1,10 @@
 import { BcmdataexportsExport } from '@cdktf/provider-aws/lib/bcmdataexports-export';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import type { AccessLogBucket } from './access-log-bucket';
+import { addBucketGuardrails } from './bucket-guardrails';
 import { EncryptionKey } from './encryption-key';
 import type { WorkloadIdentity } from './workload-identity';
 
@@ -102,57 +97,30 @@ export class AwsCostExport extends Construct {
     });
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: !(props.retainObjectsOnDestroy ?? true) });
     this.bucketName = this.bucket.bucket;
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.encryptionKey.arn }, bucketKeyEnabled: true }],
-    });
-    const policy = new S3BucketPolicy(this, 'policy', {
-      bucket: this.bucket.id,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-          {
-            // As AWS documents it (Data Exports, "Setting up an Amazon S3 bucket"): the export services may write and
-            // check the policy, only for exports and reports of this account.
-            Sid: 'EnableAWSDataExportsToWriteToS3AndCheckPolicy',
-            Effect: 'Allow',
-            Principal: { Service: DELIVERY_SERVICES },
-            Action: ['s3:PutObject', 's3:GetBucketPolicy'],
-            Resource: [`${this.bucket.arn}/*`, this.bucket.arn],
-            Condition: {
-              StringLike: {
-                'aws:SourceAccount': props.accountId,
-                'aws:SourceArn': [
-                  `arn:aws:cur:${DATA_EXPORTS_REGION}:${props.accountId}:definition/*`,
-                  `arn:aws:bcm-data-exports:${DATA_EXPORTS_REGION}:${props.accountId}:export/*`,
-                ],
-              },
+    const { policy } = addBucketGuardrails(this, {
+      bucket: this.bucket,
+      kmsKeyArn: this.encryptionKey.arn,
+      policyStatementsAfterTlsDeny: [
+        {
+          // As AWS documents it (Data Exports, "Setting up an Amazon S3 bucket"): the export services may write and
+          // check the policy, only for exports and reports of this account.
+          Sid: 'EnableAWSDataExportsToWriteToS3AndCheckPolicy',
+          Effect: 'Allow',
+          Principal: { Service: DELIVERY_SERVICES },
+          Action: ['s3:PutObject', 's3:GetBucketPolicy'],
+          Resource: [`${this.bucket.arn}/*`, this.bucket.arn],
+          Condition: {
+            StringLike: {
+              'aws:SourceAccount': props.accountId,
+              'aws:SourceArn': [
+                `arn:aws:cur:${DATA_EXPORTS_REGION}:${props.accountId}:definition/*`,
+                `arn:aws:bcm-data-exports:${DATA_EXPORTS_REGION}:${props.accountId}:export/*`,
+              ],
             },
           },
-        ],
-      }),
-    });
-    new S3BucketLoggingA(this, 'access-logging', { bucket: this.bucket.id, targetBucket: props.accessLogs.bucket.id, targetPrefix: `${props.bucketName}/` });
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket: this.bucket.id,
-      rule: [
+        },
+      ],
+      lifecycleRules: [
         {
           id: 'expire-old-exports',
           status: 'Enabled',
@@ -163,6 +131,7 @@ export class AwsCostExport extends Construct {
         { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] },
       ],
     });
+    new S3BucketLoggingA(this, 'access-logging', { bucket: this.bucket.id, targetBucket: props.accessLogs.bucket.id, targetPrefix: `${props.bucketName}/` });
 
     this.export = new BcmdataexportsExport(this, 'export', {
       provider: props.dataExportsProvider,

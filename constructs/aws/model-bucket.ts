@@ -1,13 +1,8 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import type { AccessLogBucket } from './access-log-bucket';
+import { addBucketGuardrails } from './bucket-guardrails';
 import { EncryptionKey } from './encryption-key';
 import type { WorkloadIdentity } from './workload-identity';
 
@@ -50,55 +45,10 @@ export class ModelBucket extends Construct {
       forceDestroy: !(props.retainObjectsOnDestroy ?? true),
     });
     this.bucketName = this.bucket.bucket;
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, 'ownership', {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
-    });
-    new S3BucketVersioningA(this, 'versioning', {
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: 'Enabled' },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket: this.bucket.id,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.encryptionKey.arn },
-          // S3 Bucket Keys cut KMS requests (and cost) by orders of magnitude for many-file model versions.
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-    new S3BucketPolicy(this, 'policy', {
-      bucket: this.bucket.id,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      }),
-    });
-    new S3BucketLoggingA(this, 'access-logging', {
-      bucket: this.bucket.id,
-      targetBucket: props.accessLogs.bucket.id,
-      targetPrefix: `${props.bucketName}/`,
-    });
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket: this.bucket.id,
-      rule: [
+    addBucketGuardrails(this, {
+      bucket: this.bucket,
+      kmsKeyArn: this.encryptionKey.arn,
+      lifecycleRules: [
         {
           id: 'expire-noncurrent-versions',
           status: 'Enabled',
@@ -113,6 +63,11 @@ export class ModelBucket extends Construct {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.incompleteUploadRetentionDays ?? 7 }],
         },
       ],
+    });
+    new S3BucketLoggingA(this, 'access-logging', {
+      bucket: this.bucket.id,
+      targetBucket: props.accessLogs.bucket.id,
+      targetPrefix: `${props.bucketName}/`,
     });
   }
 

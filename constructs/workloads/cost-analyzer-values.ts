@@ -8,9 +8,9 @@ import { Token } from 'cdktf';
 import { join } from 'node:path';
 import { ConfigError } from '../../services/common/src/config';
 import { parseCostAnalyzerConfig, type CostAnalyzerConfigInput } from '../../services/cost-analyzer/src/config';
-import { serviceAccountOf } from '../common/bundled-services';
-import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from '../azure/workload-identity';
 import { NAMESPACES } from './namespaces';
+import { azureFederationValues, cpuMemoryResources, gcpFederationValues, healthProbes, imageProblems, imageValues, serviceAccountValues } from './service-identity-values';
+import type { AzureFederationProps, AzureFederationValues, GcpFederationProps, GcpFederationValues, HealthProbeValues, ImageValues, ResourceValues, ServiceAccountValues, ServiceImageProps } from './service-identity-values';
 
 /** The chart's directory, for a helm_release and for the chart tests. */
 export const COST_ANALYZER_CHART_DIR = join(__dirname, '..', '..', 'services', 'cost-analyzer', 'chart');
@@ -40,13 +40,8 @@ export function billingExportSources(locations: BillingExportLocations): SourceI
   return sources;
 }
 
-export interface CostAnalyzerProps {
-  /** The image built from services/cost-analyzer/Dockerfile, e.g. `ghcr.io/acme/skyline-cost-analyzer`. */
-  readonly imageRepository: string;
-  /** A release tag such as `0.1.0`; required unless `imageDigest` is set. @default none */
-  readonly imageTag?: string;
-  /** `sha256:<64 hex>`: pulls exactly this image. @default none (pulled by tag) */
-  readonly imageDigest?: string;
+/** `imageRepository` is the image built from services/cost-analyzer/Dockerfile, e.g. `ghcr.io/acme/skyline-cost-analyzer`. */
+export interface CostAnalyzerProps extends ServiceImageProps {
   /** The analyzer's config, except `server` (the chart's port). */
   readonly config: Omit<CostAnalyzerConfigInput, 'server'>;
   /** Every replica serves the same figures. @default 1 */
@@ -59,9 +54,9 @@ export interface CostAnalyzerProps {
    * BigQuery through Workload Identity Federation, outside GKE: the pool provider's audience and the Google service
    * account to impersonate. @default none (no Google credentials)
    */
-  readonly gcpWorkloadIdentity?: { readonly audience: string; readonly serviceAccountEmail: string };
+  readonly gcpWorkloadIdentity?: GcpFederationProps;
   /** Azure Blob through a federated credential, outside AKS: the managed identity's client ID and its tenant. @default none */
-  readonly azureWorkloadIdentity?: { readonly clientId: string; readonly tenantId: string };
+  readonly azureWorkloadIdentity?: AzureFederationProps;
   /** CPU request. @default 100 */
   readonly cpuMillicores?: number;
   /** Memory request and limit: the largest export month is read whole. @default 512 */
@@ -72,35 +67,17 @@ export interface CostAnalyzerProps {
   readonly scrapeIntervalSeconds?: number;
 }
 
-interface ProbeValues {
-  readonly path: string;
-  readonly periodSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly failureThreshold: number;
-}
-
-interface CpuMemoryValues {
-  readonly cpu: string;
-  readonly memory: string;
-}
-
-interface ProjectedTokenValues {
-  readonly enabled: boolean;
-  readonly tokenMountPath: string;
-  readonly expirationSeconds: number;
-}
-
 /** The chart's values, key for key as values.schema.json (which rejects any other key). */
 export interface CostAnalyzerValues {
-  readonly image: { readonly repository: string; readonly tag: string; readonly digest: string };
+  readonly image: ImageValues;
   readonly replicas: number;
   readonly http: { readonly port: number };
   readonly config: CostAnalyzerConfigInput;
-  readonly serviceAccount: { readonly name: string; readonly annotations: Readonly<Record<string, string>> };
-  readonly gcpWorkloadIdentity: ProjectedTokenValues & { readonly audience: string; readonly serviceAccountEmail: string };
-  readonly azureWorkloadIdentity: ProjectedTokenValues & { readonly clientId: string; readonly tenantId: string; readonly audience: string; readonly authorityHost: string };
-  readonly probes: { readonly readiness: ProbeValues; readonly liveness: ProbeValues };
-  readonly resources: { readonly requests: CpuMemoryValues; readonly limits: CpuMemoryValues };
+  readonly serviceAccount: ServiceAccountValues;
+  readonly gcpWorkloadIdentity: GcpFederationValues<'tokenMountPath'>;
+  readonly azureWorkloadIdentity: AzureFederationValues<'tokenMountPath'>;
+  readonly probes: HealthProbeValues;
+  readonly resources: ResourceValues;
   readonly tmpSizeLimit: string;
   readonly podDisruptionBudget: { readonly enabled: boolean; readonly maxUnavailable: number };
   readonly securityContext: { readonly runAsUser: number; readonly runAsGroup: number };
@@ -109,11 +86,7 @@ export interface CostAnalyzerValues {
   readonly serviceMonitor: { readonly enabled: boolean; readonly interval: string };
 }
 
-const IMAGE_REPOSITORY = /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const TOKEN_LIFETIME_SECONDS = 3600;
 
 /** Maps props to the chart's values; throws one error listing every invalid prop. */
 export function costAnalyzerValues(props: CostAnalyzerProps): CostAnalyzerValues {
@@ -129,38 +102,18 @@ export function costAnalyzerValues(props: CostAnalyzerProps): CostAnalyzerValues
   if (problems.length > 0) {
     throw new Error(`Invalid cost-analyzer props (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` + problems.map((problem) => `  - ${problem}`).join('\n'));
   }
-  const memory = `${props.memoryMiB ?? 512}Mi`;
-  const gcp = props.gcpWorkloadIdentity;
-  const azure = props.azureWorkloadIdentity;
   return {
-    image: { repository: props.imageRepository, tag: props.imageTag ?? '', digest: props.imageDigest ?? '' },
+    image: imageValues(props),
     replicas: props.replicas ?? 1,
     http: { port: httpPort },
     config,
-    serviceAccount: { name: serviceAccountOf('cost-analyzer').name, annotations: { ...props.serviceAccountAnnotations } },
-    gcpWorkloadIdentity: {
-      enabled: gcp !== undefined,
-      audience: gcp?.audience ?? '',
-      serviceAccountEmail: gcp?.serviceAccountEmail ?? '',
-      tokenMountPath: '/var/run/secrets/gcp/serviceaccount',
-      expirationSeconds: TOKEN_LIFETIME_SECONDS,
-    },
-    azureWorkloadIdentity: {
-      enabled: azure !== undefined,
-      clientId: azure?.clientId ?? '',
-      tenantId: azure?.tenantId ?? '',
-      audience: AZURE_TOKEN_EXCHANGE_AUDIENCE,
-      authorityHost: 'https://login.microsoftonline.com/',
-      tokenMountPath: '/var/run/secrets/azure/tokens',
-      expirationSeconds: TOKEN_LIFETIME_SECONDS,
-    },
-    probes: {
-      readiness: { path: '/readyz', periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-      liveness: { path: '/healthz', periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-    },
-    // Memory limit = request: a month of rows is read at once, and a pod that outgrows it is better restarted
-    // (and sized up) than left to push a node into memory pressure.
-    resources: { requests: { cpu: `${props.cpuMillicores ?? 100}m`, memory }, limits: { cpu: `${Math.max(1000, props.cpuMillicores ?? 100)}m`, memory } },
+    serviceAccount: serviceAccountValues('cost-analyzer', props.serviceAccountAnnotations),
+    gcpWorkloadIdentity: gcpFederationValues(props.gcpWorkloadIdentity, 'tokenMountPath'),
+    azureWorkloadIdentity: azureFederationValues(props.azureWorkloadIdentity, 'tokenMountPath'),
+    probes: healthProbes(10),
+    // A month of rows is read at once: a pod that outgrows its memory is better restarted (and sized up) than left
+    // to push a node into memory pressure.
+    resources: cpuMemoryResources(props.cpuMillicores ?? 100, 1000, props.memoryMiB ?? 512),
     tmpSizeLimit: '256Mi',
     podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
     securityContext: { runAsUser: 10001, runAsGroup: 10001 },
@@ -176,12 +129,7 @@ function propProblems(props: CostAnalyzerProps): string[] {
   const check = (ok: boolean, field: string, value: unknown, fix: string): void => {
     if (!ok) problems.push(`${field} is ${JSON.stringify(value)}: ${fix}`);
   };
-  check(IMAGE_REPOSITORY.test(props.imageRepository), 'imageRepository', props.imageRepository, 'must be an image repository without tag or digest, such as ghcr.io/acme/skyline-cost-analyzer');
-  if (props.imageTag === undefined && props.imageDigest === undefined) {
-    problems.push('imageTag and imageDigest are both unset: set imageTag (e.g. "0.1.0") or imageDigest ("sha256:<64 hex>")');
-  }
-  if (props.imageTag !== undefined) check(IMAGE_TAG.test(props.imageTag) && props.imageTag !== 'latest', 'imageTag', props.imageTag, 'must be a fixed release tag such as 0.1.0 (not "latest")');
-  if (props.imageDigest !== undefined) check(IMAGE_DIGEST.test(props.imageDigest), 'imageDigest', props.imageDigest, 'must be "sha256:" followed by 64 lowercase hex digits');
+  problems.push(...imageProblems(props, 'ghcr.io/acme/skyline-cost-analyzer'));
   if (props.replicas !== undefined) check(Number.isInteger(props.replicas) && props.replicas >= 1 && props.replicas <= 3, 'replicas', props.replicas, 'must be a whole number from 1 to 3 (each replica reads every export)');
   if (props.httpPort !== undefined) check(Number.isInteger(props.httpPort) && props.httpPort >= 1024 && props.httpPort <= 65535, 'httpPort', props.httpPort, 'must be a port from 1024 to 65535: the analyzer runs as non-root');
   // References to identities created by Terraform resolve at apply: only literal values can be checked here.

@@ -8,9 +8,10 @@ import { Token } from 'cdktf';
 import { join } from 'node:path';
 import { ConfigError } from '../../services/common/src/config';
 import { parseFailoverConfig, type FailoverConfigInput } from '../../services/failover/src/config';
-import { serviceAccountOf } from '../common/bundled-services';
 import { ENVOY_PROXY_LABELS } from './cluster-baseline';
 import { NAMESPACES } from './namespaces';
+import { awsWebIdentityValues, cpuMemoryResources, healthProbes, imageProblems, imageValues, serviceAccountValues } from './service-identity-values';
+import type { AwsWebIdentityValues, HealthProbeValues, ImageValues, ResourceValues, ServiceAccountValues, ServiceImageProps } from './service-identity-values';
 
 /** The chart's directory, for a helm_release and for the chart tests. */
 export const FAILOVER_CHART_DIR = join(__dirname, '..', '..', 'services', 'failover', 'chart');
@@ -21,13 +22,8 @@ export interface SecretKeyRef {
   readonly key: string;
 }
 
-export interface FailoverProps {
-  /** The image built from services/failover/Dockerfile, e.g. `ghcr.io/acme/skyline-failover`. */
-  readonly imageRepository: string;
-  /** A release tag such as `0.1.0`; required unless `imageDigest` is set. @default none */
-  readonly imageTag?: string;
-  /** `sha256:<64 hex>`: pulls exactly this image. @default none (pulled by tag) */
-  readonly imageDigest?: string;
+/** `imageRepository` is the image built from services/failover/Dockerfile, e.g. `ghcr.io/acme/skyline-failover`. */
+export interface FailoverProps extends ServiceImageProps {
   /**
    * The controller's config, except what the chart decides: `server` (the chart's port) and `leaderElection`
    * (a Lease in the release namespace). `instance.name` is replaced by the pod name at run time.
@@ -68,37 +64,19 @@ export interface FailoverProps {
   readonly scrapeIntervalSeconds?: number;
 }
 
-interface ProbeValues {
-  readonly path: string;
-  readonly periodSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly failureThreshold: number;
-}
-
-interface CpuMemoryValues {
-  readonly cpu: string;
-  readonly memory: string;
-}
-
 /** The chart's values, key for key as values.schema.json (which rejects any other key). */
 export interface FailoverValues {
-  readonly image: { readonly repository: string; readonly tag: string; readonly digest: string };
+  readonly image: ImageValues;
   readonly replicas: number;
   readonly http: { readonly port: number };
   readonly config: FailoverConfigInput;
   readonly leaderElection: { readonly enabled: boolean; readonly leaseName: string };
   readonly peerToken: { readonly secretName: string; readonly secretKey: string };
-  readonly awsWebIdentity: {
-    readonly enabled: boolean;
-    readonly roleArn: string;
-    readonly audience: string;
-    readonly mountPath: string;
-    readonly expirationSeconds: number;
-  };
-  readonly probes: { readonly readiness: ProbeValues; readonly liveness: ProbeValues };
-  readonly resources: { readonly requests: CpuMemoryValues; readonly limits: CpuMemoryValues };
+  readonly awsWebIdentity: AwsWebIdentityValues;
+  readonly probes: HealthProbeValues;
+  readonly resources: ResourceValues;
   readonly podDisruptionBudget: { readonly enabled: boolean; readonly minAvailable: number };
-  readonly serviceAccount: { readonly name: string; readonly annotations: Readonly<Record<string, string>> };
+  readonly serviceAccount: ServiceAccountValues;
   readonly securityContext: { readonly runAsUser: number; readonly runAsGroup: number };
   readonly terminationGracePeriodSeconds: number;
   readonly networkPolicy: {
@@ -113,9 +91,6 @@ export interface FailoverValues {
   readonly route: { readonly enabled: boolean; readonly hostname: string; readonly parentRef: { readonly name: string; readonly namespace: string; readonly sectionName: string } };
 }
 
-const IMAGE_REPOSITORY = /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]+$/;
 const DEFAULT_LEASE_NAME = 'skyline-failover';
@@ -142,29 +117,18 @@ export function failoverValues(props: FailoverProps): FailoverValues {
   if (problems.length > 0) {
     throw new Error(`Invalid failover props (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` + problems.map((problem) => `  - ${problem}`).join('\n'));
   }
-  const memory = `${props.memoryMiB ?? 128}Mi`;
   return {
-    image: { repository: props.imageRepository, tag: props.imageTag ?? '', digest: props.imageDigest ?? '' },
+    image: imageValues(props),
     replicas: props.replicas ?? 2,
     http: { port: httpPort },
     config,
     leaderElection: { enabled: true, leaseName },
     peerToken: { secretName: props.peerTokenSecret?.name ?? '', secretKey: props.peerTokenSecret?.key ?? 'token' },
-    awsWebIdentity: {
-      enabled: props.awsRoleArn !== undefined,
-      roleArn: props.awsRoleArn ?? '',
-      audience: 'sts.amazonaws.com',
-      mountPath: '/var/run/secrets/sts.amazonaws.com/serviceaccount',
-      expirationSeconds: 3600,
-    },
-    probes: {
-      readiness: { path: '/readyz', periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
-      liveness: { path: '/healthz', periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-    },
-    // Memory limit = request: a controller that grows past it has a leak worth a restart, not more memory.
-    resources: { requests: { cpu: `${props.cpuMillicores ?? 100}m`, memory }, limits: { cpu: `${Math.max(500, props.cpuMillicores ?? 100)}m`, memory } },
+    awsWebIdentity: awsWebIdentityValues(props.awsRoleArn),
+    probes: healthProbes(5),
+    resources: cpuMemoryResources(props.cpuMillicores ?? 100, 500, props.memoryMiB ?? 128),
     podDisruptionBudget: { enabled: true, minAvailable: 1 },
-    serviceAccount: { name: serviceAccountOf('failover').name, annotations: { ...props.serviceAccountAnnotations } },
+    serviceAccount: serviceAccountValues('failover', props.serviceAccountAnnotations),
     securityContext: { runAsUser: 10001, runAsGroup: 10001 },
     terminationGracePeriodSeconds: 30,
     networkPolicy: {
@@ -188,12 +152,7 @@ function propProblems(props: FailoverProps): string[] {
   const check = (ok: boolean, field: string, value: unknown, fix: string): void => {
     if (!ok) problems.push(`${field} is ${JSON.stringify(value)}: ${fix}`);
   };
-  check(IMAGE_REPOSITORY.test(props.imageRepository), 'imageRepository', props.imageRepository, 'must be an image repository without tag or digest, such as ghcr.io/acme/skyline-failover');
-  if (props.imageTag === undefined && props.imageDigest === undefined) {
-    problems.push('imageTag and imageDigest are both unset: set imageTag (e.g. "0.1.0") or imageDigest ("sha256:<64 hex>")');
-  }
-  if (props.imageTag !== undefined) check(IMAGE_TAG.test(props.imageTag) && props.imageTag !== 'latest', 'imageTag', props.imageTag, 'must be a fixed release tag such as 0.1.0 (not "latest")');
-  if (props.imageDigest !== undefined) check(IMAGE_DIGEST.test(props.imageDigest), 'imageDigest', props.imageDigest, 'must be "sha256:" followed by 64 lowercase hex digits');
+  problems.push(...imageProblems(props, 'ghcr.io/acme/skyline-failover'));
   if (props.replicas !== undefined) check(Number.isInteger(props.replicas) && props.replicas >= 1 && props.replicas <= 5, 'replicas', props.replicas, 'must be a whole number from 1 to 5 (one leads, the rest stand by)');
   if (props.httpPort !== undefined) check(Number.isInteger(props.httpPort) && props.httpPort >= 1024 && props.httpPort <= 65535, 'httpPort', props.httpPort, 'must be a port from 1024 to 65535: the controller runs as non-root');
   if (props.leaseName !== undefined) check(DNS_LABEL.test(props.leaseName), 'leaseName', props.leaseName, 'must be a Kubernetes object name such as skyline-failover');

@@ -9,6 +9,7 @@ import { parseReplicatorConfig, type ReplicatorConfigInput } from '../../service
 import type { ServiceAccountRef } from '../common/bundled-services';
 import { ENVOY_PROXY_LABELS } from './cluster-baseline';
 import { NAMESPACES } from './namespaces';
+import type { CpuMemoryValues, ProbeValues } from './service-identity-values';
 
 /** The chart's directory, for a helm_release and for the chart tests. */
 export const MODEL_SERVING_CHART_DIR = join(__dirname, '..', '..', 'services', 'model-serving', 'chart');
@@ -146,20 +147,6 @@ export interface ModelServingProps {
   readonly serviceMonitor?: boolean;
   /** @default 30 */
   readonly scrapeIntervalSeconds?: number;
-}
-
-export interface ProbeValues {
-  readonly path: string;
-  readonly periodSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly failureThreshold: number;
-}
-
-export interface CpuMemoryValues {
-  /** Kubernetes quantity, e.g. `500m`. */
-  readonly cpu: string;
-  /** Kubernetes quantity, e.g. `2048Mi`. */
-  readonly memory: string;
 }
 
 /** The chart's values, key for key as values.schema.json (which rejects any other key). */

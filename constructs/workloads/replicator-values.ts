@@ -8,9 +8,9 @@ import { Token } from 'cdktf';
 import { join } from 'node:path';
 import { ConfigError } from '../../services/common/src/config';
 import { parseReplicatorConfig, type ReplicatorConfigInput } from '../../services/replicator/src/config';
-import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from '../azure/workload-identity';
-import { serviceAccountOf } from '../common/bundled-services';
 import { NAMESPACES } from './namespaces';
+import { azureFederationValues, cpuMemoryResources, gcpFederationValues, healthProbes, imageProblems, imageValues, serviceAccountValues } from './service-identity-values';
+import type { AzureFederationProps, AzureFederationValues, GcpFederationProps, GcpFederationValues, HealthProbeValues, ImageValues, ResourceValues, ServiceAccountValues, ServiceImageProps } from './service-identity-values';
 
 /** The chart's directory, for a helm_release and for the chart tests. */
 export const REPLICATOR_CHART_DIR = join(__dirname, '..', '..', 'services', 'replicator', 'chart');
@@ -18,29 +18,8 @@ export const REPLICATOR_CHART_DIR = join(__dirname, '..', '..', 'services', 'rep
 /** The replicator's config in `replicate` mode, as written. */
 export type ReplicateConfigInput = Extract<ReplicatorConfigInput, { mode: 'replicate' }>;
 
-/** Google Cloud Storage through Workload Identity Federation (a `GcpClusterFederation`): the pod's token, exchanged. */
-export interface GcpFederationProps {
-  /** The federation provider, `//iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`. */
-  readonly audience: string;
-  /** The Google service account the pod acts as. */
-  readonly serviceAccountEmail: string;
-}
-
-/** Azure Blob Storage through a federated credential on a managed identity (an `AzureClusterFederation`). */
-export interface AzureFederationProps {
-  /** Client ID of the managed identity. */
-  readonly clientId: string;
-  /** Entra tenant of the identity. */
-  readonly tenantId: string;
-}
-
-export interface ReplicatorProps {
-  /** The image built from services/replicator/Dockerfile, e.g. `ghcr.io/acme/skyline-replicator`. */
-  readonly imageRepository: string;
-  /** A release tag such as `0.1.0`; required unless `imageDigest` is set. @default none */
-  readonly imageTag?: string;
-  /** `sha256:<64 hex>`: pulls exactly this image. @default none (pulled by tag) */
-  readonly imageDigest?: string;
+/** `imageRepository` is the image built from services/replicator/Dockerfile, e.g. `ghcr.io/acme/skyline-replicator`. */
+export interface ReplicatorProps extends ServiceImageProps {
   /** The replicator's config, except what the chart decides: `mode` (replicate) and `server` (the chart's port). */
   readonly config: Omit<ReplicateConfigInput, 'mode' | 'server'>;
   /** The HTTP port (health, metrics); the baseline lets Prometheus scrape it. @default 9464 */
@@ -61,43 +40,17 @@ export interface ReplicatorProps {
   readonly scrapeIntervalSeconds?: number;
 }
 
-interface ProbeValues {
-  readonly path: string;
-  readonly periodSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly failureThreshold: number;
-}
-
-interface CpuMemoryValues {
-  readonly cpu: string;
-  readonly memory: string;
-}
-
 /** The chart's values, key for key as values.schema.json (which rejects any other key). */
 export interface ReplicatorValues {
-  readonly image: { readonly repository: string; readonly tag: string; readonly digest: string };
+  readonly image: ImageValues;
   readonly http: { readonly port: number };
   readonly config: ReplicateConfigInput;
-  readonly gcpFederation: {
-    readonly enabled: boolean;
-    readonly audience: string;
-    readonly serviceAccountEmail: string;
-    readonly mountPath: string;
-    readonly expirationSeconds: number;
-  };
-  readonly azureFederation: {
-    readonly enabled: boolean;
-    readonly clientId: string;
-    readonly tenantId: string;
-    readonly audience: string;
-    readonly authorityHost: string;
-    readonly mountPath: string;
-    readonly expirationSeconds: number;
-  };
-  readonly probes: { readonly readiness: ProbeValues; readonly liveness: ProbeValues };
-  readonly resources: { readonly requests: CpuMemoryValues; readonly limits: CpuMemoryValues };
+  readonly gcpFederation: GcpFederationValues<'mountPath'>;
+  readonly azureFederation: AzureFederationValues<'mountPath'>;
+  readonly probes: HealthProbeValues;
+  readonly resources: ResourceValues;
   readonly podDisruptionBudget: { readonly enabled: boolean; readonly maxUnavailable: number };
-  readonly serviceAccount: { readonly name: string; readonly annotations: Readonly<Record<string, string>> };
+  readonly serviceAccount: ServiceAccountValues;
   readonly securityContext: { readonly runAsUser: number; readonly runAsGroup: number };
   readonly terminationGracePeriodSeconds: number;
   readonly tmpVolume: { readonly sizeLimit: string };
@@ -105,9 +58,6 @@ export interface ReplicatorValues {
   readonly serviceMonitor: { readonly enabled: boolean; readonly interval: string };
 }
 
-const IMAGE_REPOSITORY = /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Maps props to the chart's values; throws one error listing every invalid prop. */
@@ -124,36 +74,17 @@ export function replicatorValues(props: ReplicatorProps): ReplicatorValues {
   if (problems.length > 0) {
     throw new Error(`Invalid replicator props (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` + problems.map((problem) => `  - ${problem}`).join('\n'));
   }
-  const memory = `${props.memoryMiB ?? 512}Mi`;
-  const cpuMillicores = props.cpuMillicores ?? 250;
   return {
-    image: { repository: props.imageRepository, tag: props.imageTag ?? '', digest: props.imageDigest ?? '' },
+    image: imageValues(props),
     http: { port: httpPort },
     config,
-    gcpFederation: {
-      enabled: props.gcpFederation !== undefined,
-      audience: props.gcpFederation?.audience ?? '',
-      serviceAccountEmail: props.gcpFederation?.serviceAccountEmail ?? '',
-      mountPath: '/var/run/secrets/gcp/serviceaccount',
-      expirationSeconds: 3600,
-    },
-    azureFederation: {
-      enabled: props.azureFederation !== undefined,
-      clientId: props.azureFederation?.clientId ?? '',
-      tenantId: props.azureFederation?.tenantId ?? '',
-      audience: AZURE_TOKEN_EXCHANGE_AUDIENCE,
-      authorityHost: 'https://login.microsoftonline.com/',
-      mountPath: '/var/run/secrets/azure/tokens',
-      expirationSeconds: 3600,
-    },
-    probes: {
-      readiness: { path: '/readyz', periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-      liveness: { path: '/healthz', periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-    },
-    // Memory limit = request: memory is bounded by design (parts in flight), so growth past it is a leak.
-    resources: { requests: { cpu: `${cpuMillicores}m`, memory }, limits: { cpu: `${Math.max(1000, cpuMillicores)}m`, memory } },
+    gcpFederation: gcpFederationValues(props.gcpFederation, 'mountPath'),
+    azureFederation: azureFederationValues(props.azureFederation, 'mountPath'),
+    probes: healthProbes(10),
+    // Memory is bounded by design (parts in flight).
+    resources: cpuMemoryResources(props.cpuMillicores ?? 250, 1000, props.memoryMiB ?? 512),
     podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
-    serviceAccount: { name: serviceAccountOf('replicator').name, annotations: { ...props.serviceAccountAnnotations } },
+    serviceAccount: serviceAccountValues('replicator', props.serviceAccountAnnotations),
     securityContext: { runAsUser: 10001, runAsGroup: 10001 },
     terminationGracePeriodSeconds: 120,
     tmpVolume: { sizeLimit: '256Mi' },
@@ -170,12 +101,7 @@ function propProblems(props: ReplicatorProps): string[] {
   };
   // A reference to a resource created by Terraform resolves at apply: only a literal can be checked here.
   const literal = (value: string): boolean => !Token.isUnresolved(value);
-  check(IMAGE_REPOSITORY.test(props.imageRepository), 'imageRepository', props.imageRepository, 'must be an image repository without tag or digest, such as ghcr.io/acme/skyline-replicator');
-  if (props.imageTag === undefined && props.imageDigest === undefined) {
-    problems.push('imageTag and imageDigest are both unset: set imageTag (e.g. "0.1.0") or imageDigest ("sha256:<64 hex>")');
-  }
-  if (props.imageTag !== undefined) check(IMAGE_TAG.test(props.imageTag) && props.imageTag !== 'latest', 'imageTag', props.imageTag, 'must be a fixed release tag such as 0.1.0 (not "latest")');
-  if (props.imageDigest !== undefined) check(IMAGE_DIGEST.test(props.imageDigest), 'imageDigest', props.imageDigest, 'must be "sha256:" followed by 64 lowercase hex digits');
+  problems.push(...imageProblems(props, 'ghcr.io/acme/skyline-replicator'));
   if (props.httpPort !== undefined) check(Number.isInteger(props.httpPort) && props.httpPort >= 1024 && props.httpPort <= 65535, 'httpPort', props.httpPort, 'must be a port from 1024 to 65535: the replicator runs as non-root');
   const gcp = props.gcpFederation;
   if (gcp !== undefined) {

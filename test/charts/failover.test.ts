@@ -11,8 +11,9 @@ import { ENVOY_PROXY_LABELS } from '../../constructs/workloads/cluster-baseline'
 import { FAILOVER_CHART_DIR, failoverValues, type FailoverProps, type FailoverValues } from '../../constructs/workloads/failover-values';
 import { NAMESPACES } from '../../constructs/workloads/namespaces';
 import { parseFailoverConfig } from '../../services/failover/src/config';
+import { expectCheckovPodChecksPassed, expectHealthProbes, expectNoCheckovFailure, expectRestrictedContainerSecurityContext, expectRestrictedPodSecurityContext } from '../helpers/chart-assertions';
 import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
-import { KUBERNETES_VERSION, parseManifests, renderChart, run, type ChartRenders, type Run } from '../helpers/charts';
+import { checkovKubernetes, KUBERNETES_VERSION, parseManifests, renderChart, run, type ChartRenders, type CheckovReport, type Run } from '../helpers/charts';
 import { toolPath } from '../helpers/tools';
 
 const RELEASE = 'failover';
@@ -251,54 +252,25 @@ describe('failover chart', () => {
   });
 
   describe('checkov', () => {
-    interface CheckResult {
-      readonly check_id: string;
-      readonly resource: string;
-      readonly file_path: string;
-    }
-    interface Report {
-      readonly summary: { readonly failed: number; readonly parsing_errors: number };
-      readonly results: { readonly passed_checks: CheckResult[]; readonly failed_checks: CheckResult[] };
-    }
-    let report: Report;
+    let report: CheckovReport;
 
     beforeAll(() => {
-      const result = run(
-        toolPath('checkov'),
-        ['--directory', charts.renderedDir, '--framework', 'kubernetes', '--config-file', join(FAILOVER_CHART_DIR, '.checkov.yaml'), '--skip-download', '--output', 'json'],
-        { CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true' },
-      );
-      report = JSON.parse(result.stdout) as Report;
+      report = checkovKubernetes(charts.renderedDir, join(FAILOVER_CHART_DIR, '.checkov.yaml'));
     }, 120_000);
 
     it('finds no unsuppressed failure in any render', () => {
-      expect(report.results.failed_checks.map((check) => `${check.check_id} ${check.resource} ${check.file_path}`)).toEqual([]);
-      expect(report.summary.failed).toBe(0);
-      expect(report.summary.parsing_errors).toBe(0);
+      expectNoCheckovFailure(report);
     });
 
-    const POD_CHECKS = ['CKV_K8S_8', 'CKV_K8S_9', 'CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13', 'CKV_K8S_20', 'CKV_K8S_22', 'CKV_K8S_23', 'CKV_K8S_28', 'CKV_K8S_31', 'CKV_K8S_37', 'CKV_K8S_38', 'CKV_K8S_40'];
     it.each(RENDER_NAMES)('ran the pod-security checks on the %s Deployment, and found its pods covered by a NetworkPolicy', (name) => {
-      const passedIn = report.results.passed_checks.filter((check) => check.file_path === `/${name}.yaml`);
-      const onDeployment = passedIn.filter((check) => check.resource === `Deployment.${NAMESPACE}.${RELEASE}`).map((check) => check.check_id);
-      expect(onDeployment).toEqual(expect.arrayContaining(POD_CHECKS));
-      expect(passedIn.filter((check) => check.check_id === 'CKV2_K8S_6').map((check) => check.resource)).toEqual([expect.stringMatching(new RegExp(`^Pod\\.${NAMESPACE}\\.${RELEASE}\\.`))]);
+      expectCheckovPodChecksPassed(report, { renderName: name, namespace: NAMESPACE, release: RELEASE });
     });
   });
 
   describe('security', () => {
     it.each(RENDER_NAMES)('%s: runs as a numeric non-root user, read-only root, nothing to escalate to', (name) => {
-      expect(podSpec(name).securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(controller(name).securityContext).toEqual({
-        runAsNonRoot: true,
-        runAsUser: 10001,
-        runAsGroup: 10001,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
+      expectRestrictedPodSecurityContext(podSpec(name).securityContext);
+      expectRestrictedContainerSecurityContext(controller(name).securityContext);
     });
 
     it.each(RENDER_NAMES)('%s: no automatic token; the Kubernetes API credentials are projected for the Lease only', (name) => {
@@ -359,8 +331,7 @@ describe('failover chart', () => {
     });
 
     it('is ready on /readyz and alive on /healthz, on the HTTP port', () => {
-      expect(controller('dev').readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 });
-      expect(controller('dev').livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+      expectHealthProbes(controller('dev'), { port: 'http', readinessPeriodSeconds: 5, livenessPeriodSeconds: 10 });
       expect(controller('dev').ports).toEqual([{ name: 'http', containerPort: 9464, protocol: 'TCP' }]);
     });
 

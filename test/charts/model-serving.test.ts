@@ -13,7 +13,8 @@ import { NAMESPACES } from '../../constructs/workloads/namespaces';
 import { MODEL_SERVING_CHART_DIR, modelServingValues, type ModelServingProps, type ModelServingValues } from '../../constructs/workloads/model-serving-values';
 import { parseReplicatorConfig } from '../../services/replicator/src/config';
 import { isCustomResource, validateCustomResources } from '../helpers/crd-validation';
-import { KUBERNETES_VERSION, parseManifests, renderChart, run, type ChartRenders, type Run } from '../helpers/charts';
+import { expectCheckovPodChecksPassed, expectHealthProbes, expectNoCheckovFailure, expectRestrictedContainerSecurityContext, expectRestrictedPodSecurityContext } from '../helpers/chart-assertions';
+import { checkovKubernetes, KUBERNETES_VERSION, parseManifests, renderChart, run, type ChartRenders, type CheckovReport, type Run } from '../helpers/charts';
 import { toolPath } from '../helpers/tools';
 
 const RELEASE = 'model-serving';
@@ -299,61 +300,25 @@ describe('model-serving chart', () => {
   });
 
   describe('checkov', () => {
-    interface CheckResult {
-      readonly check_id: string;
-      readonly resource: string;
-      readonly file_path: string;
-    }
-    interface Report {
-      readonly summary: { readonly failed: number; readonly parsing_errors: number };
-      readonly results: { readonly passed_checks: CheckResult[]; readonly failed_checks: CheckResult[] };
-    }
-    let report: Report;
+    let report: CheckovReport;
 
     beforeAll(() => {
-      const result = run(toolPath('checkov'), [
-        '--directory', charts.renderedDir,
-        '--framework', 'kubernetes',
-        '--config-file', join(MODEL_SERVING_CHART_DIR, '.checkov.yaml'),
-        // Offline: no guideline download from the vendor's API...
-        '--skip-download',
-        '--output', 'json',
-      ], { CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true' }); // ...and no newer-version lookup on PyPI.
-      report = JSON.parse(result.stdout) as Report;
+      report = checkovKubernetes(charts.renderedDir, join(MODEL_SERVING_CHART_DIR, '.checkov.yaml'));
     }, 120_000);
 
     it('finds no unsuppressed failure in any render', () => {
-      expect(report.results.failed_checks.map((check) => `${check.check_id} ${check.resource} ${check.file_path}`)).toEqual([]);
-      expect(report.summary.failed).toBe(0);
-      expect(report.summary.parsing_errors).toBe(0);
+      expectNoCheckovFailure(report);
     });
 
-    // The pod-security checks that must have run, and passed, on each Deployment: an empty scan would also have no failure.
-    const POD_CHECKS = ['CKV_K8S_8', 'CKV_K8S_9', 'CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13', 'CKV_K8S_20', 'CKV_K8S_22', 'CKV_K8S_23', 'CKV_K8S_28', 'CKV_K8S_31', 'CKV_K8S_37', 'CKV_K8S_38', 'CKV_K8S_40'];
     it.each(RENDER_NAMES)('ran the pod-security checks on the %s Deployment, and found its pods covered by a NetworkPolicy', (name) => {
-      const passedIn = report.results.passed_checks.filter((check) => check.file_path === `/${name}.yaml`);
-      const onDeployment = passedIn.filter((check) => check.resource === `Deployment.${NAMESPACE}.${RELEASE}`).map((check) => check.check_id);
-      expect(onDeployment).toEqual(expect.arrayContaining(POD_CHECKS));
-      // The graph check names the pod template by its labels.
-      const networkPolicyCheck = passedIn.filter((check) => check.check_id === 'CKV2_K8S_6').map((check) => check.resource);
-      expect(networkPolicyCheck).toEqual([expect.stringMatching(new RegExp(`^Pod\\.${NAMESPACE}\\.${RELEASE}\\.`))]);
+      expectCheckovPodChecksPassed(report, { renderName: name, namespace: NAMESPACE, release: RELEASE });
     });
   });
 
   describe('security context', () => {
     it.each(RENDER_NAMES)('%s: runs as a numeric non-root user with nothing to escalate to', (name) => {
-      const pod = podSpec(name);
-      expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(server(name).securityContext).toEqual({
-        runAsNonRoot: true,
-        runAsUser: 10001,
-        runAsGroup: 10001,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
+      expectRestrictedPodSecurityContext(podSpec(name).securityContext);
+      expectRestrictedContainerSecurityContext(server(name).securityContext);
     });
 
     it.each(RENDER_NAMES)('%s: mounts no service account token', (name) => {
@@ -553,22 +518,12 @@ describe('model-serving chart', () => {
       expect(sync.ports).toEqual([{ name: 'model-sync', containerPort: 9464, protocol: 'TCP' }]);
       expect(sync.startupProbe).toEqual({ httpGet: { path: '/readyz', port: 'model-sync' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 180 });
       expect(sidecar('staging').startupProbe).toMatchObject({ failureThreshold: 360 });
-      expect(sync.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'model-sync' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
-      expect(sync.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'model-sync' }, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 });
+      expectHealthProbes(sync, { port: 'model-sync', readinessPeriodSeconds: 10, livenessPeriodSeconds: 20 });
       expect(sync.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '256Mi' } });
     });
 
     it.each(['staging', 'aks'] as const)('%s: runs restricted, and is the only writer of the model volume', (name) => {
-      expect(sidecar(name).securityContext).toEqual({
-        runAsNonRoot: true,
-        runAsUser: 10001,
-        runAsGroup: 10001,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
+      expectRestrictedContainerSecurityContext(sidecar(name).securityContext);
       const mountPath = VALUE_SETS[name].volumes.models.mountPath;
       expect(sidecar(name).volumeMounts).toEqual([
         { name: 'model-sync-config', mountPath: '/etc/skyline/model-sync', readOnly: true },

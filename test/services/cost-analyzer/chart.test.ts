@@ -12,6 +12,7 @@ import { billingExportSources, COST_ANALYZER_CHART_DIR, costAnalyzerValues, type
 import { NAMESPACES } from '../../../constructs/workloads/namespaces';
 import { parseCostAnalyzerConfig } from '../../../services/cost-analyzer/src/config';
 import { isCustomResource, validateCustomResources } from '../../helpers/crd-validation';
+import { expectCheckovPodChecksPassed, expectHealthProbes, expectNoCheckovFailure, expectRestrictedContainerSecurityContext, expectRestrictedPodSecurityContext } from '../../helpers/chart-assertions';
 import { checkovKubernetes, kubernetesValidate, KUBERNETES_VERSION, parseManifests, renderChart, run, validatedLine, type ChartRenders, type CheckovReport } from '../../helpers/charts';
 import { toolPath } from '../../helpers/tools';
 
@@ -161,17 +162,8 @@ describe('cost-analyzer chart', () => {
     });
 
     it('runs as a numeric non-root user on a read-only root, with a bounded /tmp and nothing to escalate to', () => {
-      expect(podSpec(name).securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(analyzer(name).securityContext).toEqual({
-        runAsNonRoot: true,
-        runAsUser: 10001,
-        runAsGroup: 10001,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
+      expectRestrictedPodSecurityContext(podSpec(name).securityContext);
+      expectRestrictedContainerSecurityContext(analyzer(name).securityContext);
       expect(volume(name, 'tmp')).toEqual({ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } });
       expect(analyzer(name).volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     });
@@ -257,8 +249,7 @@ describe('cost-analyzer chart', () => {
     });
 
     it('is ready on /readyz and alive on /healthz, on the HTTP port', () => {
-      expect(analyzer('dev').readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
-      expect(analyzer('dev').livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+      expectHealthProbes(analyzer('dev'), { port: 'http', readinessPeriodSeconds: 10, livenessPeriodSeconds: 10 });
       expect(analyzer('dev').ports).toEqual([{ name: 'http', containerPort: 9464, protocol: 'TCP' }]);
     });
 
@@ -365,17 +356,11 @@ describe('cost-analyzer chart', () => {
     }, 120_000);
 
     it('finds no unsuppressed failure in any render', () => {
-      expect(report.results.failed_checks.map((check) => `${check.check_id} ${check.resource} ${check.file_path}`)).toEqual([]);
-      expect(report.summary.failed).toBe(0);
-      expect(report.summary.parsing_errors).toBe(0);
+      expectNoCheckovFailure(report);
     });
 
-    const POD_CHECKS = ['CKV_K8S_8', 'CKV_K8S_9', 'CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13', 'CKV_K8S_20', 'CKV_K8S_22', 'CKV_K8S_23', 'CKV_K8S_28', 'CKV_K8S_31', 'CKV_K8S_37', 'CKV_K8S_38', 'CKV_K8S_40'];
     it.each(RENDER_NAMES)('ran the pod-security checks on the %s Deployment, and found its pods covered by a NetworkPolicy', (name) => {
-      const passedIn = report.results.passed_checks.filter((check) => check.file_path === `/${name}.yaml`);
-      const onDeployment = passedIn.filter((check) => check.resource === `Deployment.${NAMESPACE}.${RELEASE}`).map((check) => check.check_id);
-      expect(onDeployment).toEqual(expect.arrayContaining(POD_CHECKS));
-      expect(passedIn.filter((check) => check.check_id === 'CKV2_K8S_6').map((check) => check.resource)).toEqual([expect.stringMatching(new RegExp(`^Pod\\.${NAMESPACE}\\.${RELEASE}\\.`))]);
+      expectCheckovPodChecksPassed(report, { renderName: name, namespace: NAMESPACE, release: RELEASE });
     });
   });
 });

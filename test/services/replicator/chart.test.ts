@@ -10,6 +10,7 @@ import { parse, stringify } from 'yaml';
 import { NAMESPACES } from '../../../constructs/workloads/namespaces';
 import { REPLICATOR_CHART_DIR, replicatorValues, type ReplicatorProps, type ReplicatorValues } from '../../../constructs/workloads/replicator-values';
 import { parseReplicatorConfig } from '../../../services/replicator/src/config';
+import { expectCheckovPodChecksPassed, expectHealthProbes, expectNoCheckovFailure, expectRestrictedContainerSecurityContext, expectRestrictedPodSecurityContext } from '../../helpers/chart-assertions';
 import { checkovKubernetes, KUBERNETES_VERSION, kubernetesValidate, parseManifests, renderChart, run, validatedLine, type ChartRenders, type Run } from '../../helpers/charts';
 import { isCustomResource, validateCustomResources } from '../../helpers/crd-validation';
 import { toolPath } from '../../helpers/tools';
@@ -254,33 +255,18 @@ describe('replicator chart', () => {
     }, 120_000);
 
     it('finds no unsuppressed failure in any render', () => {
-      expect(report.results.failed_checks.map((check) => `${check.check_id} ${check.resource} ${check.file_path}`)).toEqual([]);
-      expect(report.summary.failed).toBe(0);
-      expect(report.summary.parsing_errors).toBe(0);
+      expectNoCheckovFailure(report);
     });
 
-    const POD_CHECKS = ['CKV_K8S_8', 'CKV_K8S_9', 'CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13', 'CKV_K8S_20', 'CKV_K8S_22', 'CKV_K8S_23', 'CKV_K8S_28', 'CKV_K8S_31', 'CKV_K8S_37', 'CKV_K8S_38', 'CKV_K8S_40'];
     it.each(RENDER_NAMES)('ran the pod-security checks on the %s Deployment, and found its pods covered by a NetworkPolicy', (name) => {
-      const passedIn = report.results.passed_checks.filter((check) => check.file_path === `/${name}.yaml`);
-      const onDeployment = passedIn.filter((check) => check.resource === `Deployment.${NAMESPACE}.${RELEASE}`).map((check) => check.check_id);
-      expect(onDeployment).toEqual(expect.arrayContaining(POD_CHECKS));
-      expect(passedIn.filter((check) => check.check_id === 'CKV2_K8S_6').map((check) => check.resource)).toEqual([expect.stringMatching(new RegExp(`^Pod\\.${NAMESPACE}\\.${RELEASE}\\.`))]);
+      expectCheckovPodChecksPassed(report, { renderName: name, namespace: NAMESPACE, release: RELEASE });
     });
   });
 
   describe('security', () => {
     it.each(RENDER_NAMES)('%s: runs as a numeric non-root user, read-only root with an emptyDir /tmp, nothing to escalate to', (name) => {
-      expect(podSpec(name).securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(replicator(name).securityContext).toEqual({
-        runAsNonRoot: true,
-        runAsUser: 10001,
-        runAsGroup: 10001,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
+      expectRestrictedPodSecurityContext(podSpec(name).securityContext);
+      expectRestrictedContainerSecurityContext(replicator(name).securityContext);
       expect(podSpec(name).volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } });
       expect(replicator(name).volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     });
@@ -358,8 +344,7 @@ describe('replicator chart', () => {
     });
 
     it('is ready on /readyz and alive on /healthz, on the HTTP port, within its resources', () => {
-      expect(replicator('dev').readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
-      expect(replicator('dev').livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+      expectHealthProbes(replicator('dev'), { port: 'http', readinessPeriodSeconds: 10, livenessPeriodSeconds: 10 });
       expect(replicator('dev').ports).toEqual([{ name: 'http', containerPort: 9464, protocol: 'TCP' }]);
       expect(replicator('staging').resources).toEqual({ requests: { cpu: '500m', memory: '1024Mi' }, limits: { cpu: '1000m', memory: '1024Mi' } });
     });
