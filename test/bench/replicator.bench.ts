@@ -9,9 +9,9 @@
  * Each round copies into fresh buckets and containers, the two tools taking turns to go first; the figures are the
  * medians over the rounds (the emulators and both tools share the machine's CPUs, so one run is noisy).
  *
- * Both are measured as processes, from spawn to done: the replicator until the version's manifest is at the
- * destination, rclone until it exits. The replicator is a long-running service that starts once (Node.js and three
- * SDKs, about 0.6 s): its throughput is also shown without that start-up. Peak RSS is the kernel's VmHWM of the
+ * Both are measured as processes, from spawn to done: the replicator until it logs the version replicated (its
+ * manifest written; then checked at the destination), rclone until it exits. The replicator is a long-running
+ * service that starts once (Node.js and three SDKs, about 0.6 s): its throughput is also shown without that start-up. Peak RSS is the kernel's VmHWM of the
  * process and CPU its user + system time, both read every 25 ms from /proc. What each verifies differs, and is printed: the replicator hashes every
  * byte with SHA-256 against the manifest and checks the written copy's size and metadata; rclone checks sizes,
  * and MD5s where both sides have one (S3 multipart objects have none).
@@ -92,11 +92,18 @@ async function runReplicator(emulators: Emulators, destination: Destination, buc
   const started = Date.now();
   // The defaults of the config (copy, retry), as in a cluster.
   const replicator = startReplicatorProcess(replicateConfig(emulators, { stores: [S3_STORE, destinationStore], copy: {}, retry: {}, logLevel: 'info' }), emulators.env);
+  // Done at its `version replicated` log line (written once the manifest is), then checked at the destination
+  // once: polling the destination meanwhile would load its emulator, which shares the CPUs, during this run only.
   const done = (async () => {
-    while ((await target.stat(manifestKey(REF))) === undefined) {
-      if (replicator.child.exitCode !== null) throw new Error(`replicator exited with ${replicator.child.exitCode}: ${replicator.stderr()}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (replicator.stdout().includes('"msg":"version replicated"')) resolve();
+      };
+      replicator.child.stdout.on('data', check);
+      replicator.child.once('exit', (code) => reject(new Error(`replicator exited with ${code}: ${replicator.stderr()}`)));
+      check();
+    });
+    if ((await target.stat(manifestKey(REF))) === undefined) throw new Error('the replicator logged the version replicated, but its manifest is not at the destination');
   })();
   const measured = await measure(replicator.child.pid as number, done, started);
   await replicator.terminate();

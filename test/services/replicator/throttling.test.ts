@@ -127,8 +127,10 @@ describe('replication under throttling', () => {
     const [file] = await publishVersion(emulators.s3, ref, [{ path: 'weights.bin', size: 4096 }]);
     const { replicator, metric } = buildReplicator(throttledConfig());
     const injectedBefore = azureProxy.injected;
-    // The HEAD that checks the first written copy answers with another hash, as if the copy had been replaced.
-    azureProxy.injectErrors(1, { status: 200, body: '', contentType: 'application/octet-stream', headers: { 'content-length': '4096', 'x-ms-meta-sha256': '0'.repeat(64), 'x-ms-blob-type': 'BlockBlob' } }, (method) => method === 'HEAD');
+    // The Put Blob of the first copy is answered with another MD5 than that of the bytes sent, as if Azure had stored
+    // something else (the upload's answer is what verifies a single-request copy on Azure).
+    const otherMd5 = Buffer.alloc(16, 7).toString('base64');
+    azureProxy.injectErrors(1, { status: 201, body: '', headers: { 'content-md5': otherMd5, etag: '"0x1"', 'last-modified': new Date().toUTCString() } }, (method) => method === 'PUT');
 
     const report = await replicator.reconcile();
 

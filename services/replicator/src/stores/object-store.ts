@@ -45,8 +45,9 @@ export interface ObjectStore {
    * that many bytes buffered), in parts above it (a few parts buffered). If `body` fails, including at its very
    * end, nothing is committed: the copier's verifying stream relies on it to keep a bad copy from ever existing.
    * Returns the object as the store reports it once written (size, `sha256` metadata), for the copier to verify:
-   * from the write's own answer where it carries them (GCS), else from a HEAD (S3, Azure); undefined if the
-   * store does not have it.
+   * from the write's own answer where it vouches for them (GCS; an Azure Put Blob whose answered MD5 is that of
+   * the bytes sent), else from a HEAD (S3, Azure block lists); undefined if the store does not have it or answered
+   * with another content's MD5.
    */
   write(key: string, body: Readable, options: WriteOptions): Promise<StoredObject | undefined>;
   /** Removes the object; removing one that is not there is no error. */
