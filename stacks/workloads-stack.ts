@@ -30,7 +30,7 @@ import {
 import { RegionalMonitoring } from '../constructs/workloads/monitoring';
 import { CONTROLLER_ALERT_NAME, runbookPage } from '../constructs/observability/alerts';
 import { EdgeObservability } from '../constructs/workloads/edge-observability';
-import { GlobalObservability } from '../constructs/workloads/global-observability';
+import { GlobalObservability, globalObservabilitySettings } from '../constructs/workloads/global-observability';
 import { NAMESPACES } from '../constructs/workloads/namespaces';
 import { PinnedRelease } from '../constructs/workloads/pinned-release';
 import { DNS01_SERVICE_ACCOUNT, GATEWAY_HTTPS_LISTENER, GATEWAY_NAME, RegionalGateway } from '../constructs/workloads/regional-gateway';
@@ -160,22 +160,9 @@ export class WorkloadsStack extends TerraformStack {
       gatewayParentRef: { name: GATEWAY_NAME, namespace: NAMESPACES.gateway.name, sectionName: GATEWAY_HTTPS_LISTENER },
       dependsOn: [this.gateway.ready, this.monitoring.prometheus],
     });
-    const observability = environment.observability;
     if (region.role === 'primary') {
       this.globalObservability = new GlobalObservability(this, 'global-observability', {
-        env: environment.name,
-        regions: props.fleet.map(({ region: { region: name, cloud } }) => ({ region: name, cloud, federationHostname: regionalControlHostname(environment.domain, name) })),
-        availabilityPercent: observability.slo.availabilityPercent,
-        latencyP95Seconds: observability.slo.latencyP95Seconds,
-        replicationLagThresholdSeconds: observability.replicationLagThresholdSeconds,
-        receivers: observability.receivers,
-        runbookBaseUrl: observability.runbookBaseUrl,
-        prometheusRetentionDays: observability.globalPrometheus.retentionDays,
-        prometheusStorageGiB: observability.globalPrometheus.storageGiB,
-        prometheusReplicas: observability.globalPrometheus.replicas,
-        prometheusCpuMillicores: observability.globalPrometheus.cpuMillicores,
-        prometheusMemoryMiB: observability.globalPrometheus.memoryMiB,
-        alertmanagerReplicas: observability.alertmanagerReplicas,
+        ...globalObservabilitySettings(environment, props.fleet.map((entry) => entry.region)),
         dependsOn: [this.monitoring.prometheus],
       });
     }
@@ -211,47 +198,69 @@ export class WorkloadsStack extends TerraformStack {
     });
 
     this.addFailoverController(props);
-    const federations = this.addReplicator(props);
-    this.addCostAnalyzer(props, federations);
+    if (region.role === 'primary') {
+      const destinations = replicationDestinations(props.fleet, region);
+      const federations = this.federateWithOtherClouds(props, destinations);
+      this.addReplicator(props, destinations, federations);
+      this.addCostAnalyzer(props, federations);
+    }
+  }
+
+  /**
+   * The primary's cluster federated with the GCP and Azure regions it writes to: one Workload Identity Federation
+   * pool and one Azure federation, which the replicator and the cost analyzer (both running here) share. They live in
+   * this stack so the infra stacks stay independent (ADR-007).
+   */
+  private federateWithOtherClouds(props: WorkloadsStackProps, destinations: ReplicationDestinations): OtherCloudFederations {
+    const { environment, infra } = props;
+    // The AWS infra stack refuses a primary elsewhere already; this narrows the types.
+    if (infra.cloud !== 'aws') throw new Error(`${props.regionKey}: the primary region must be on AWS, whose cluster federates with the other clouds (docs/adr/007-cross-cloud-replication-identity.md)`);
+    const issuerUrl = infra.stack.oidcIssuerUrl;
+    const clusterName = `skyline-${environment.name}-${props.regionKey}`;
+    const federations: OtherCloudFederations = {};
+    const gcp = onlyOne(destinations.gcp, 'GCP');
+    if (gcp) {
+      new GoogleProvider(this, 'google', { project: gcp.region.projectId, region: gcp.region.region });
+      const federation = new GcpClusterFederation(this, 'gcp-federation', {
+        poolId: clusterName,
+        issuerUrl,
+        serviceAccounts: [serviceAccountOf('replicator'), serviceAccountOf('cost-analyzer')],
+      });
+      federations.gcp = { federation, destination: gcp };
+    }
+    const azure = onlyOne(destinations.azure, 'Azure');
+    if (azure) {
+      new AzurermProvider(this, 'azurerm', { features: [{}], subscriptionId: azure.region.subscriptionId, tenantId: azure.region.tenantId, resourceProviderRegistrations: 'none' });
+      federations.azure = { federation: new AzureClusterFederation(this, 'azure-federation', { issuerUrl, clusterName }), destination: azure };
+    }
+    return federations;
   }
 
   /**
    * The model replicator, in the primary region only: it reads this region's bucket and consumes its events as its
    * IRSA role, and writes every other region's bucket as that region's replicator identity, federated here with this
-   * cluster's issuer (ADR-007: the federation lives in this stack, so the infra stacks stay independent).
+   * cluster's issuer (ADR-007).
    */
-  private addReplicator(props: WorkloadsStackProps): OtherCloudFederations {
+  private addReplicator(props: WorkloadsStackProps, destinations: ReplicationDestinations, federations: OtherCloudFederations): void {
     const { environment, region, infra } = props;
-    if (region.role !== 'primary') return {};
     // The AWS infra stack refuses a primary elsewhere already; this narrows the types.
     if (infra.cloud !== 'aws' || region.cloud !== 'aws') throw new Error(`${props.regionKey}: the replicator's primary region must be on AWS (docs/adr/007-cross-cloud-replication-identity.md)`);
     const replicator = serviceAccountOf('replicator');
-    const issuerUrl = infra.stack.oidcIssuerUrl;
-    const clusterName = `skyline-${environment.name}-${props.regionKey}`;
-    const destinations = replicationDestinations(props.fleet, region);
     const trusts: ITerraformDependable[] = [];
     let gcpFederation: ReplicatorProps['gcpFederation'];
     let azureFederation: ReplicatorProps['azureFederation'];
-    const federations: OtherCloudFederations = {};
 
-    const gcp = onlyOne(destinations.gcp, 'GCP');
-    if (gcp) {
-      new GoogleProvider(this, 'google', { project: gcp.region.projectId, region: gcp.region.region });
-      // The cost analyzer, in this cluster too, reads the GCP billing export through the same pool.
-      const federation = new GcpClusterFederation(this, 'gcp-federation', { poolId: clusterName, issuerUrl, serviceAccounts: [replicator, serviceAccountOf('cost-analyzer')] });
-      federations.gcp = federation;
-      const identity = gcp.stack.serviceIdentities.replicator;
+    if (federations.gcp) {
+      const { federation, destination } = federations.gcp;
+      const identity = destination.stack.serviceIdentities.replicator;
       trusts.push(federation.allowImpersonation(identity, replicator));
       gcpFederation = { audience: federation.audience, serviceAccountEmail: identity.email };
     }
-    const azure = onlyOne(destinations.azure, 'Azure');
-    if (azure) {
-      new AzurermProvider(this, 'azurerm', { features: [{}], subscriptionId: azure.region.subscriptionId, tenantId: azure.region.tenantId, resourceProviderRegistrations: 'none' });
-      const federation = new AzureClusterFederation(this, 'azure-federation', { issuerUrl, clusterName });
-      federations.azure = federation;
-      const identity = azure.stack.serviceIdentities.replicator;
+    if (federations.azure) {
+      const { federation, destination } = federations.azure;
+      const identity = destination.stack.serviceIdentities.replicator;
       trusts.push(federation.allow(identity, replicator));
-      azureFederation = { clientId: identity.clientId, tenantId: azure.region.tenantId };
+      azureFederation = { clientId: identity.clientId, tenantId: destination.region.tenantId };
     }
 
     const images = environment.workloads.serviceImages;
@@ -283,7 +292,6 @@ export class WorkloadsStack extends TerraformStack {
       // The ServiceMonitor needs its CRD; the pod's first copies need the other clouds to trust it.
       dependsOn: [this.monitoring.prometheus, ...this.baseline.dependables, ...trusts],
     });
-    return federations;
   }
 
   /**
@@ -292,8 +300,7 @@ export class WorkloadsStack extends TerraformStack {
    * read and which trust this cluster through the federations it shares with the replicator (ADR-007).
    */
   private addCostAnalyzer(props: WorkloadsStackProps, federations: OtherCloudFederations): void {
-    const { environment, region, infra } = props;
-    if (region.role !== 'primary') return;
+    const { environment, infra } = props;
     // The cost config refuses a primary elsewhere already; this narrows the types.
     if (infra.cloud !== 'aws') throw new Error(`${props.regionKey}: the cost analyzer's primary region must be on AWS (docs/configuration.md, "Cost")`);
     const analyzer = serviceAccountOf('cost-analyzer');
@@ -303,16 +310,17 @@ export class WorkloadsStack extends TerraformStack {
 
     const gcp = props.fleet.find((entry): entry is { region: GcpRegionConfig; infra: GcpInfraStack } => entry.infra instanceof GcpInfraStack && entry.infra.billingExport !== undefined);
     if (gcp) {
-      if (!federations.gcp) throw new Error(`${gcp.region.region}: the cost analyzer reaches BigQuery through this cluster's federation with that cloud, which the replicator's destinations create, and there is none`);
+      if (!federations.gcp) throw new Error(`${gcp.region.region}: the cost analyzer reaches BigQuery through this cluster's federation with that cloud, which exists for the regions the replicator writes to, and there is none`);
+      const { federation } = federations.gcp;
       const identity = gcp.infra.serviceIdentities['cost-analyzer'];
-      trusts.push(federations.gcp.allowImpersonation(identity, analyzer));
-      gcpWorkloadIdentity = { audience: federations.gcp.audience, serviceAccountEmail: identity.email };
+      trusts.push(federation.allowImpersonation(identity, analyzer));
+      gcpWorkloadIdentity = { audience: federation.audience, serviceAccountEmail: identity.email };
     }
     const azure = props.fleet.find((entry): entry is { region: AzureRegionConfig; infra: AzureInfraStack } => entry.infra instanceof AzureInfraStack && entry.infra.costExport !== undefined);
     if (azure) {
-      if (!federations.azure) throw new Error(`${azure.region.region}: the cost analyzer reaches Azure Blob through this cluster's federation with that cloud, which the replicator's destinations create, and there is none`);
+      if (!federations.azure) throw new Error(`${azure.region.region}: the cost analyzer reaches Azure Blob through this cluster's federation with that cloud, which exists for the regions the replicator writes to, and there is none`);
       const identity = azure.infra.serviceIdentities['cost-analyzer'];
-      trusts.push(federations.azure.allow(identity, analyzer));
+      trusts.push(federations.azure.federation.allow(identity, analyzer));
       azureWorkloadIdentity = { clientId: identity.clientId, tenantId: azure.region.tenantId };
     }
 
@@ -487,16 +495,18 @@ function servingIdentityBinding(infra: RegionalInfraStack): Pick<ModelServingPro
   }
 }
 
-/** The federations of the primary's cluster with the other clouds (ADR-007), which the cost analyzer reuses. */
+/** The federations of the primary's cluster with the other clouds (ADR-007), each with the region it trusts. */
 interface OtherCloudFederations {
-  gcp?: GcpClusterFederation;
-  azure?: AzureClusterFederation;
+  gcp?: { readonly federation: GcpClusterFederation; readonly destination: ReplicationDestination<GcpRegionConfig, GcpInfraStack> };
+  azure?: { readonly federation: AzureClusterFederation; readonly destination: ReplicationDestination<AzureRegionConfig, AzureInfraStack> };
 }
 
 interface ReplicationDestination<Region extends RegionConfig, Stack> {
   readonly region: Region;
   readonly stack: Stack;
 }
+
+type ReplicationDestinations = ReturnType<typeof replicationDestinations>;
 
 /** Every region but the primary, in role order, with its infra stack typed by cloud. */
 function replicationDestinations(fleet: readonly FleetRegion[], primary: RegionConfig) {

@@ -1,6 +1,8 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import type { EnvironmentConfig } from '../../stacks/environments/schema';
+import { regionalControlHostname } from '../common/hostnames';
 import { alertmanagerConfig, receiverSecretNames, type AlertmanagerConfig, type Receivers } from '../observability/alertmanager-config';
 import { GLOBAL_DATASOURCE_UID } from '../observability/dashboards/grafana-json';
 import { FEDERATION_CREDENTIALS, federationScrapeConfig } from '../observability/federation';
@@ -66,6 +68,32 @@ export interface GlobalObservabilityProps {
   readonly alertmanagerReplicas?: number;
   /** The regional Prometheus release: its operator reconciles the resources here, its CRDs define them. */
   readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/**
+ * The settings an environment gives its global observability: the primary's workloads stack deploys them, and the
+ * local platform (scripts/local) runs the same, so the two never drift.
+ */
+export function globalObservabilitySettings(
+  environment: EnvironmentConfig,
+  regions: readonly { readonly region: string; readonly cloud: string }[],
+): Omit<GlobalObservabilityProps, 'dependsOn'> {
+  const { observability } = environment;
+  return {
+    env: environment.name,
+    regions: regions.map(({ region, cloud }) => ({ region, cloud, federationHostname: regionalControlHostname(environment.domain, region) })),
+    availabilityPercent: observability.slo.availabilityPercent,
+    latencyP95Seconds: observability.slo.latencyP95Seconds,
+    replicationLagThresholdSeconds: observability.replicationLagThresholdSeconds,
+    receivers: observability.receivers,
+    runbookBaseUrl: observability.runbookBaseUrl,
+    prometheusRetentionDays: observability.globalPrometheus.retentionDays,
+    prometheusStorageGiB: observability.globalPrometheus.storageGiB,
+    prometheusReplicas: observability.globalPrometheus.replicas,
+    prometheusCpuMillicores: observability.globalPrometheus.cpuMillicores,
+    prometheusMemoryMiB: observability.globalPrometheus.memoryMiB,
+    alertmanagerReplicas: observability.alertmanagerReplicas,
+  };
 }
 
 interface Resources {

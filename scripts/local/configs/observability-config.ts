@@ -17,7 +17,7 @@ import type { BundledService } from '../../../constructs/common/bundled-services
 import type { AlertmanagerConfig } from '../../../constructs/observability/alertmanager-config';
 import { MODEL_SERVING_METRICS, SERVICE_HTTP_METRICS } from '../../../constructs/observability/metric-contracts';
 import { isAlertingRule, type PrometheusConfig, type RuleFile, type ScrapeConfig } from '../../../constructs/observability/prometheus-types';
-import { globalObservabilityValues, type GlobalObservabilityValues } from '../../../constructs/workloads/global-observability';
+import { globalObservabilitySettings, globalObservabilityValues, type GlobalObservabilityValues } from '../../../constructs/workloads/global-observability';
 import type { EnvironmentConfig } from '../../../stacks/environments/schema';
 import { LOCAL_INTERVALS } from '../intervals';
 import type { LocalRegion } from '../topology';
@@ -64,22 +64,7 @@ export function localRegionalPrometheusConfig(environment: EnvironmentConfig, re
 
 /** The global observability values as the primary region's workloads stack generates them for `environment`. */
 export function generatedGlobalObservability(environment: EnvironmentConfig, regions: readonly LocalRegion[]): GlobalObservabilityValues {
-  const observability = environment.observability;
-  return globalObservabilityValues({
-    env: environment.name,
-    regions: regions.map((region) => ({ region: region.name, cloud: region.cloud, federationHostname: `${region.name}.control.${environment.domain}` })),
-    availabilityPercent: observability.slo.availabilityPercent,
-    latencyP95Seconds: observability.slo.latencyP95Seconds,
-    replicationLagThresholdSeconds: observability.replicationLagThresholdSeconds,
-    receivers: observability.receivers,
-    runbookBaseUrl: observability.runbookBaseUrl,
-    prometheusRetentionDays: observability.globalPrometheus.retentionDays,
-    prometheusStorageGiB: observability.globalPrometheus.storageGiB,
-    prometheusReplicas: observability.globalPrometheus.replicas,
-    prometheusCpuMillicores: observability.globalPrometheus.cpuMillicores,
-    prometheusMemoryMiB: observability.globalPrometheus.memoryMiB,
-    alertmanagerReplicas: observability.alertmanagerReplicas,
-  });
+  return globalObservabilityValues(globalObservabilitySettings(environment, regions.map((region) => ({ region: region.name, cloud: region.cloud }))));
 }
 
 /** The generated global rules with every alert's `for` shortened to LOCAL_INTERVALS.alertFor at most. */
